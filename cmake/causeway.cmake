@@ -1,0 +1,11 @@
+# causeway_test(NAME domain SOURCES ... LIBS ...): a Catch2 executable whose test cases are each a
+# CTest test, labelled with the domain.
+function(causeway_test name)
+  cmake_parse_arguments(T "" "LABEL" "SOURCES;LIBS" ${ARGN})
+  if(NOT CAUSEWAY_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE causeway_catch_main causeway::test_support ${T_LIBS})
+  catch_discover_tests(${name} PROPERTIES LABELS "${T_LABEL}" TIMEOUT 600)
+endfunction()
