@@ -1,6 +1,6 @@
 # Every third-party library comes from a Debian package (scripts/setup installs them).
 find_package(PkgConfig REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED CONFIG COMPONENTS json)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json)
 find_package(ZLIB REQUIRED)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
 pkg_check_modules(CRYPTOPP REQUIRED IMPORTED_TARGET libcrypto++)
