@@ -7,12 +7,14 @@
 #pragma once
 
 #include <compare>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -22,20 +24,20 @@
 namespace causeway::abi {
 
 enum class AbiError : uint8_t {
-    kInvalidType,            // a type string that is not a canonical ABI type
-    kInvalidSignature,       // a function or event signature that does not parse
-    kValueMismatch,          // (encoding) a value of another kind or size than its type
-    kTooShort,               // the data ends before a head word, a length word or a payload
-    kOffsetOutOfRange,       // an offset that points outside the data it is relative to
-    kLengthTooLarge,         // an array or byte-string length that the data cannot hold
-    kNonZeroPadding,         // non-zero bytes where the encoding pads with zeros
-    kInvalidBool,            // a bool word other than 0 or 1
-    kInvalidSignExtension,   // an intN word that is not the sign extension of an N-bit value
-    kTooDeep,                // type nesting deeper than kMaxDepth
-    kInflationLimit,         // overlapping offsets would decode to more than kMaxInflation x input
-    kSelectorMismatch,       // calldata for another function
-    kTopicCountMismatch,     // a log with another number of topics than the event's indexed inputs
-    kTopicMismatch,          // a log whose topic0 is not the event's
+    kInvalidType,           // a type string that is not a canonical ABI type
+    kInvalidSignature,      // a function or event signature that does not parse
+    kValueMismatch,         // (encoding) a value of another kind or size than its type
+    kTooShort,              // the data ends before a head word, a length word or a payload
+    kOffsetOutOfRange,      // an offset that points outside the data it is relative to
+    kLengthTooLarge,        // an array or byte-string length that the data cannot hold
+    kNonZeroPadding,        // non-zero bytes where the encoding pads with zeros
+    kInvalidBool,           // a bool word other than 0 or 1
+    kInvalidSignExtension,  // an intN word that is not the sign extension of an N-bit value
+    kTooDeep,               // type nesting deeper than kMaxDepth
+    kInflationLimit,        // overlapping offsets would decode to more than kMaxInflation x input
+    kSelectorMismatch,      // calldata for another function
+    kTopicCountMismatch,    // a log with another number of topics than the event's indexed inputs
+    kTopicMismatch,         // a log whose topic0 is not the event's
 };
 [[nodiscard]] std::string_view to_string(AbiError e) noexcept;
 
@@ -49,8 +51,8 @@ inline constexpr std::size_t kInflationAllowance = 4096;
 // ----- types -----
 
 enum class Kind : uint8_t {
-    kUint,        // uintN, N in 8..256 step 8
-    kInt,         // intN
+    kUint,  // uintN, N in 8..256 step 8
+    kInt,   // intN
     kAddress,
     kBool,
     kFixedBytes,  // bytesN, N in 1..32
@@ -86,6 +88,8 @@ class Type {
     // Bytes the type takes in its enclosing head: 32 for dynamic types, the full encoding otherwise
     // (saturating at SIZE_MAX for absurd fixed arrays).
     [[nodiscard]] std::size_t head_size() const noexcept { return head_size_; }
+    // Nesting: 0 for elementary types, 1 + the deepest component for arrays and tuples.
+    [[nodiscard]] std::size_t depth() const noexcept { return depth_; }
     // Value types whose encoding is one word (and which events index by value, not by hash).
     [[nodiscard]] bool is_elementary() const noexcept { return kind_ <= Kind::kFixedBytes; }
     // Canonical form: "uint256", "(address,bytes32[2])[]".
@@ -102,6 +106,7 @@ class Type {
     bool dynamic_ = false;
     std::size_t size_ = 256;
     std::size_t head_size_ = 32;
+    std::size_t depth_ = 0;
     std::vector<Type> components_;
 };
 
@@ -147,8 +152,7 @@ class Value {
     Value(B v) : v_{static_cast<bool>(v)} {}
     // Unsigned C++ integers become u256; signed ones must choose u256 or Int256 explicitly.
     template <std::unsigned_integral T>
-        requires(!std::same_as<T, bool>)
-    Value(T v) : v_{u256(v)} {}
+    requires(!std::same_as<T, bool>) Value(T v) : v_{u256(v)} {}
     template <std::signed_integral T>
     Value(T v) = delete;
 
@@ -182,7 +186,8 @@ class Value {
                                                    const std::vector<Value>& values);
 // Decodes `data` as the tuple `types` (abi.decode). Bytes after the last tail are ignored, as
 // Solidity does.
-[[nodiscard]] std::expected<std::vector<Value>, AbiError> decode(const std::vector<Type>& types, ByteView data);
+[[nodiscard]] std::expected<std::vector<Value>, AbiError> decode(const std::vector<Type>& types,
+                                                                 ByteView data);
 
 // ----- functions and events -----
 
