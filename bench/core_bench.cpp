@@ -36,7 +36,9 @@ const boost::json::object& inputs() {
     return obj;
 }
 
-std::string_view str(const boost::json::value& v) { return v.as_string(); }
+std::string_view str(const boost::json::value& v) {
+    return v.as_string();
+}
 
 Signature bench_signature() {
     const auto& s = inputs().at("secp256k1");
@@ -65,7 +67,8 @@ void BM_rlp_decode_header(benchmark::State& state) {
     for (auto _ : state) {
         ByteView in = rlp_bytes;
         auto list = rlp::decode_list(in);
-        if (!list || !in.empty() || !rlp::decode_list_items(*list, fields)) state.SkipWithError("decode failed");
+        if (!list || !in.empty() || !rlp::decode_list_items(*list, fields))
+            state.SkipWithError("decode failed");
         benchmark::DoNotOptimize(fields.data());
     }
 }

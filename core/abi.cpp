@@ -11,34 +11,20 @@ namespace causeway::abi {
 
 std::string_view to_string(AbiError e) noexcept {
     switch (e) {
-        case AbiError::kInvalidType:
-            return "invalid ABI type";
-        case AbiError::kInvalidSignature:
-            return "invalid function or event signature";
-        case AbiError::kValueMismatch:
-            return "value does not match its ABI type";
-        case AbiError::kTooShort:
-            return "ABI data too short";
-        case AbiError::kOffsetOutOfRange:
-            return "ABI offset out of range";
-        case AbiError::kLengthTooLarge:
-            return "ABI length larger than the data";
-        case AbiError::kNonZeroPadding:
-            return "non-zero ABI padding";
-        case AbiError::kInvalidBool:
-            return "ABI bool other than 0 or 1";
-        case AbiError::kInvalidSignExtension:
-            return "ABI signed integer not sign-extended";
-        case AbiError::kTooDeep:
-            return "ABI type nesting too deep";
-        case AbiError::kInflationLimit:
-            return "ABI data decodes to too much (overlapping offsets)";
-        case AbiError::kSelectorMismatch:
-            return "function selector mismatch";
-        case AbiError::kTopicCountMismatch:
-            return "log topic count does not match the event";
-        case AbiError::kTopicMismatch:
-            return "log topic0 does not match the event";
+        case AbiError::kInvalidType: return "invalid ABI type";
+        case AbiError::kInvalidSignature: return "invalid function or event signature";
+        case AbiError::kValueMismatch: return "value does not match its ABI type";
+        case AbiError::kTooShort: return "ABI data too short";
+        case AbiError::kOffsetOutOfRange: return "ABI offset out of range";
+        case AbiError::kLengthTooLarge: return "ABI length larger than the data";
+        case AbiError::kNonZeroPadding: return "non-zero ABI padding";
+        case AbiError::kInvalidBool: return "ABI bool other than 0 or 1";
+        case AbiError::kInvalidSignExtension: return "ABI signed integer not sign-extended";
+        case AbiError::kTooDeep: return "ABI type nesting too deep";
+        case AbiError::kInflationLimit: return "ABI data decodes to too much (overlapping offsets)";
+        case AbiError::kSelectorMismatch: return "function selector mismatch";
+        case AbiError::kTopicCountMismatch: return "log topic count does not match the event";
+        case AbiError::kTopicMismatch: return "log topic0 does not match the event";
     }
     return "invalid ABI data";
 }
@@ -85,9 +71,7 @@ Type::Type(Kind kind, std::size_t size, std::vector<Type> components)
     : kind_{kind}, size_{size}, components_{std::move(components)} {
     switch (kind_) {
         case Kind::kBytes:
-        case Kind::kString:
-            dynamic_ = true;
-            break;
+        case Kind::kString: dynamic_ = true; break;
         case Kind::kArray:
             dynamic_ = true;
             depth_ = element().depth_ + 1;
@@ -109,8 +93,7 @@ Type::Type(Kind kind, std::size_t size, std::vector<Type> components)
             depth_ = depth + 1;
             break;
         }
-        default:
-            break;
+        default: break;
     }
 }
 
@@ -147,24 +130,15 @@ Type Type::tuple(std::vector<Type> components) {
 
 std::string Type::to_string() const {
     switch (kind_) {
-        case Kind::kUint:
-            return "uint" + std::to_string(size_);
-        case Kind::kInt:
-            return "int" + std::to_string(size_);
-        case Kind::kAddress:
-            return "address";
-        case Kind::kBool:
-            return "bool";
-        case Kind::kFixedBytes:
-            return "bytes" + std::to_string(size_);
-        case Kind::kBytes:
-            return "bytes";
-        case Kind::kString:
-            return "string";
-        case Kind::kArray:
-            return element().to_string() + "[]";
-        case Kind::kFixedArray:
-            return element().to_string() + "[" + std::to_string(size_) + "]";
+        case Kind::kUint: return "uint" + std::to_string(size_);
+        case Kind::kInt: return "int" + std::to_string(size_);
+        case Kind::kAddress: return "address";
+        case Kind::kBool: return "bool";
+        case Kind::kFixedBytes: return "bytes" + std::to_string(size_);
+        case Kind::kBytes: return "bytes";
+        case Kind::kString: return "string";
+        case Kind::kArray: return element().to_string() + "[]";
+        case Kind::kFixedArray: return element().to_string() + "[" + std::to_string(size_) + "]";
         case Kind::kTuple: {
             std::string s = "(";
             for (std::size_t i = 0; i < components_.size(); ++i) {
@@ -560,8 +534,7 @@ class Decoder {
             }
             case Kind::kFixedArray:
                 return list(sequence(region, Sequence::repeat(type.element(), type.size())));
-            case Kind::kTuple:
-                return list(sequence(region, Sequence::of(type.components())));
+            case Kind::kTuple: return list(sequence(region, Sequence::of(type.components())));
         }
         return std::unexpected(AbiError::kInvalidType);
     }

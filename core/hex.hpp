@@ -12,11 +12,11 @@ namespace causeway {
 
 struct HexError {
     enum class Code : uint8_t {
-        kMissingPrefix,    // text does not start with "0x"
-        kOddLength,        // an odd number of digits where whole bytes are expected
-        kInvalidDigit,     // a character that is not [0-9a-fA-F]
-        kWrongLength,      // the value has another size than the fixed type needs
-        kBadChecksum,      // mixed-case address whose capitalisation breaks EIP-55
+        kMissingPrefix,  // text does not start with "0x"
+        kOddLength,      // an odd number of digits where whole bytes are expected
+        kInvalidDigit,   // a character that is not [0-9a-fA-F]
+        kWrongLength,    // the value has another size than the fixed type needs
+        kBadChecksum,    // mixed-case address whose capitalisation breaks EIP-55
     };
     Code code;
     std::size_t position = 0;  // offset in the input of the offending character, when meaningful
@@ -40,8 +40,8 @@ enum class HexPrefix : uint8_t { kRequired, kOptional };
                                                           HexPrefix prefix = HexPrefix::kRequired);
 
 // Accepts all-lower, all-upper or a correct EIP-55 mixed-case checksum; rejects a wrong checksum.
-[[nodiscard]] std::expected<Address, HexError> address_from_hex(
-    std::string_view text, HexPrefix prefix = HexPrefix::kRequired);
+[[nodiscard]] std::expected<Address, HexError> address_from_hex(std::string_view text,
+                                                                HexPrefix prefix = HexPrefix::kRequired);
 
 // EIP-55 mixed-case checksum encoding, "0x"-prefixed.
 [[nodiscard]] std::string to_checksum_hex(const Address& address);

@@ -150,7 +150,9 @@ std::expected<Item, DecodingError> decode_item_at(ByteView& from, std::size_t de
 
 }  // namespace
 
-std::expected<Item, DecodingError> decode_item(ByteView& from) { return decode_item_at(from, 0); }
+std::expected<Item, DecodingError> decode_item(ByteView& from) {
+    return decode_item_at(from, 0);
+}
 
 // ----- encoding -----
 

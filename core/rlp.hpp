@@ -60,8 +60,9 @@ template <std::size_t N>
 
 // Splits a list payload into its items' encodings' payload views, without copying. Items that are
 // lists are returned as their payload too; `kinds` (when given) records which were lists.
-[[nodiscard]] std::expected<void, DecodingError> decode_list_items(
-    ByteView payload, std::vector<ByteView>& items, std::vector<bool>* kinds = nullptr);
+[[nodiscard]] std::expected<void, DecodingError> decode_list_items(ByteView payload,
+                                                                   std::vector<ByteView>& items,
+                                                                   std::vector<bool>* kinds = nullptr);
 
 // Any item as a tree.
 struct Item {

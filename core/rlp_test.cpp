@@ -49,7 +49,9 @@ rlp::Item item_from_ethers_json(const boost::json::value& v) {
     return item;
 }
 
-Bytes hex(std::string_view s) { return *from_hex(s, HexPrefix::kOptional); }
+Bytes hex(std::string_view s) {
+    return *from_hex(s, HexPrefix::kOptional);
+}
 
 }  // namespace
 
@@ -59,7 +61,9 @@ TEST_CASE("RLP integers and strings encode canonically", "[core][rlp]") {
     rlp::encode(out, uint64_t{0x7f});
     rlp::encode(out, uint64_t{0x80});
     rlp::encode(out, uint64_t{0x0400});
-    CHECK(to_hex(out) == "0x807f81808204" "00");
+    CHECK(to_hex(out) ==
+          "0x807f81808204"
+          "00");
     out.clear();
     rlp::encode(out, to_view("dog"));
     CHECK(to_hex(out) == "0x83646f67");
@@ -108,7 +112,10 @@ TEST_CASE("RLP integer decoding rejects leading zeros and overflow", "[core][rlp
     in = hex("89010000000000000000");
     v = in;
     CHECK(rlp::decode_uint64(v).error() == DecodingError::kOverflow);
-    in = hex("a1" "01" + std::string(64, '0'));
+    in =
+        hex("a1"
+            "01" +
+            std::string(64, '0'));
     v = in;
     CHECK(rlp::decode_u256(v).error() == DecodingError::kOverflow);
     in = hex("c0");

@@ -86,7 +86,9 @@ std::expected<PrivateKey, CryptoError> PrivateKey::from_hex(std::string_view tex
     return key;
 }
 
-PrivateKey::~PrivateKey() { secure_wipe(secret_.data(), secret_.size()); }
+PrivateKey::~PrivateKey() {
+    secure_wipe(secret_.data(), secret_.size());
+}
 
 Address to_address(const PublicKey& key) noexcept {
     const Hash h = keccak256(key.view());
@@ -95,7 +97,9 @@ Address to_address(const PublicKey& key) noexcept {
     return a;
 }
 
-bool is_low_s(const Hash& s) noexcept { return std::memcmp(s.data(), kHalfOrder, 32) <= 0; }
+bool is_low_s(const Hash& s) noexcept {
+    return std::memcmp(s.data(), kHalfOrder, 32) <= 0;
+}
 
 bool is_valid_scalar(const Hash& v) noexcept {
     return !v.is_zero() && std::memcmp(v.data(), kOrder, 32) < 0;
@@ -179,7 +183,10 @@ std::expected<bool, CryptoError> verify_compact(ByteView public_key_sec1, const 
 }
 
 Hash personal_message_hash(ByteView message) noexcept {
-    const std::string prefix = "\x19" "Ethereum Signed Message:\n" + std::to_string(message.size());
+    const std::string prefix =
+        "\x19"
+        "Ethereum Signed Message:\n" +
+        std::to_string(message.size());
     Keccak256 h;
     h.update(to_view(prefix));
     h.update(message);

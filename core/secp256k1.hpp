@@ -11,12 +11,12 @@
 namespace causeway {
 
 enum class CryptoError : uint8_t {
-    kInvalidPrivateKey,   // zero, not below the curve order, or not 32 bytes
-    kInvalidPublicKey,    // not a point on the curve
-    kInvalidSignature,    // r or s zero or not below the curve order, or bad DER
-    kHighS,               // s above n/2 (EIP-2; malleable form)
-    kInvalidRecoveryId,   // recovery id other than 0..3 (or v out of range)
-    kRecoveryFailed,      // no public key recovers from this signature and digest
+    kInvalidPrivateKey,  // zero, not below the curve order, or not 32 bytes
+    kInvalidPublicKey,   // not a point on the curve
+    kInvalidSignature,   // r or s zero or not below the curve order, or bad DER
+    kHighS,              // s above n/2 (EIP-2; malleable form)
+    kInvalidRecoveryId,  // recovery id other than 0..3 (or v out of range)
+    kRecoveryFailed,     // no public key recovers from this signature and digest
     kSigningFailed,
 };
 [[nodiscard]] std::string_view to_string(CryptoError e) noexcept;
@@ -67,10 +67,11 @@ class PrivateKey {
 
 enum class LowS : uint8_t { kRequired, kAllowed };
 
-[[nodiscard]] std::expected<PublicKey, CryptoError> recover_public_key(
-    const Hash& digest, const Signature& sig, LowS rule = LowS::kRequired) noexcept;
-[[nodiscard]] std::expected<Address, CryptoError> recover_address(
-    const Hash& digest, const Signature& sig, LowS rule = LowS::kRequired) noexcept;
+[[nodiscard]] std::expected<PublicKey, CryptoError> recover_public_key(const Hash& digest,
+                                                                       const Signature& sig,
+                                                                       LowS rule = LowS::kRequired) noexcept;
+[[nodiscard]] std::expected<Address, CryptoError> recover_address(const Hash& digest, const Signature& sig,
+                                                                  LowS rule = LowS::kRequired) noexcept;
 
 // Plain ECDSA verification of a DER signature against a public key given in SEC1 form
 // (33 or 65 bytes). With LowS::kAllowed, a high-s signature is normalised before checking.

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <cryptopp/sha.h>
+#include <catch2/catch.hpp>
 
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
@@ -24,7 +24,8 @@ void run_wycheproof(const char* file, Encoding encoding, LowS rule) {
     const auto doc = test::read_vector_json(file);
     std::size_t n = 0;
     for (const auto& group : doc.at("testGroups").as_array()) {
-        const Bytes key = test::bytes_from_any_hex(test::json_string(group.at("publicKey").at("uncompressed")));
+        const Bytes key =
+            test::bytes_from_any_hex(test::json_string(group.at("publicKey").at("uncompressed")));
         for (const auto& t : group.at("tests").as_array()) {
             const Hash digest = sha256(test::bytes_from_any_hex(test::json_string(t.at("msg"))));
             const Bytes sig = test::bytes_from_any_hex(test::json_string(t.at("sig")));

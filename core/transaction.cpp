@@ -14,11 +14,15 @@ std::unexpected<TxDecodingError> rlp_error(DecodingError e) {
 
 // ----- encoding -----
 
-std::size_t to_length(const std::optional<Address>& to) { return to ? 21 : 1; }
+std::size_t to_length(const std::optional<Address>& to) {
+    return to ? 21 : 1;
+}
 
 void encode_to(Bytes& out, const std::optional<Address>& to) {
-    if (to) rlp::encode(out, *to);
-    else out.push_back(0x80);
+    if (to)
+        rlp::encode(out, *to);
+    else
+        out.push_back(0x80);
 }
 
 std::size_t access_list_payload_length(const std::vector<AccessListEntry>& list) {
@@ -112,12 +116,12 @@ std::expected<std::vector<AccessListEntry>, DecodingError> decode_access_list(By
 }
 
 // Reads one field with `decode` into `field`; an exhausted list means too few elements.
-#define CAUSEWAY_TX_FIELD(field, decode)                                          \
-    do {                                                                          \
-        if (payload.empty()) return rlp_error(DecodingError::kTooFewElements);   \
-        auto decoded_ = decode(payload);                                          \
-        if (!decoded_) return rlp_error(decoded_.error());                        \
-        field = *decoded_;                                                        \
+#define CAUSEWAY_TX_FIELD(field, decode)                                       \
+    do {                                                                       \
+        if (payload.empty()) return rlp_error(DecodingError::kTooFewElements); \
+        auto decoded_ = decode(payload);                                       \
+        if (!decoded_) return rlp_error(decoded_.error());                     \
+        field = *decoded_;                                                     \
     } while (false)
 
 std::expected<Transaction, TxDecodingError> decode_legacy(ByteView& from) {
@@ -306,7 +310,8 @@ uint64_t intrinsic_gas(const Transaction& tx, const TxRules& rules) noexcept {
 }
 
 TxVerdict validate(const Transaction& tx, const TxRules& rules) noexcept {
-    if ((tx.type == TxType::kAccessList && !rules.eip2930) || (tx.type == TxType::kDynamicFee && !rules.eip1559)) {
+    if ((tx.type == TxType::kAccessList && !rules.eip2930) ||
+        (tx.type == TxType::kDynamicFee && !rules.eip1559)) {
         return TxVerdict::kEip2718UnsupportedType;
     }
     if (tx.chain_id && *tx.chain_id != rules.chain_id) return TxVerdict::kEip155ChainIdMismatch;

@@ -30,7 +30,7 @@ struct Transaction {
     u256 max_priority_fee_per_gas;  // EIP-1559
     u256 max_fee_per_gas;           // EIP-1559
     uint64_t gas_limit = 0;
-    std::optional<Address> to;      // none for contract creation
+    std::optional<Address> to;  // none for contract creation
     u256 value;
     Bytes data;
     std::vector<AccessListEntry> access_list;
@@ -69,25 +69,25 @@ void encode_for_signing(Bytes& to, const Transaction& tx);
 [[nodiscard]] std::expected<void, CryptoError> sign(Transaction& tx, const PrivateKey& key) noexcept;
 // Transactions since Homestead must have low s (EIP-2); LowS::kAllowed recovers older ones.
 [[nodiscard]] std::expected<Address, CryptoError> recover_sender(const Transaction& tx,
-                                                               LowS rule = LowS::kRequired) noexcept;
+                                                                 LowS rule = LowS::kRequired) noexcept;
 
 // Validity rules that can be checked from the transaction alone (no state), by fork.
 struct TxRules {
     uint64_t chain_id = 1;
-    bool eip2028 = true;   // Istanbul: 16 gas per non-zero calldata byte (else 68)
-    bool eip3860 = true;   // Shanghai: initcode size limit and word cost
-    bool eip2930 = true;   // Berlin: typed access-list transactions
-    bool eip1559 = true;   // London: dynamic-fee transactions
+    bool eip2028 = true;  // Istanbul: 16 gas per non-zero calldata byte (else 68)
+    bool eip3860 = true;  // Shanghai: initcode size limit and word cost
+    bool eip2930 = true;  // Berlin: typed access-list transactions
+    bool eip1559 = true;  // London: dynamic-fee transactions
 };
 
-enum class [[nodiscard]] TxVerdict : uint8_t {
+enum class [[nodiscard]] TxVerdict : uint8_t{
     kValid,
     kEip2718UnsupportedType,
-    kEip2681NonceAtLimit,        // nonce 2^64 - 1 can never be incremented
+    kEip2681NonceAtLimit,  // nonce 2^64 - 1 can never be incremented
     kEip155ChainIdMismatch,
     kYellowPaperSignatureRange,  // r or s zero or not below the curve order
     kEip2HighS,
-    kYellowPaperIntrinsicGas,    // gas limit below the intrinsic cost
+    kYellowPaperIntrinsicGas,  // gas limit below the intrinsic cost
     kEip3860InitCodeTooLarge,
     kEip1559PriorityAboveMaxFee,
     kYellowPaperFeeOverflow,     // gas limit times (max) gas price overflows 256 bits

@@ -13,7 +13,8 @@ namespace {
 std::expected<Transaction, TxDecodingError> decode_whole(ByteView in) {
     auto tx = decode_transaction(in);
     if (tx && !in.empty()) {
-        return std::unexpected(TxDecodingError{TxDecodingError::Code::kRlp, rlp::DecodingError::kInputTooLong});
+        return std::unexpected(
+            TxDecodingError{TxDecodingError::Code::kRlp, rlp::DecodingError::kInputTooLong});
     }
     return tx;
 }
@@ -44,7 +45,8 @@ Transaction tx_from_ethers(const boost::json::object& t, TxType type, bool eip15
     if (const auto* to = t.if_contains("to"); to && to->is_string() && !to->as_string().empty()) {
         tx.to = *address_from_hex(test::json_string(*to));
     }
-    if (const auto* data = t.if_contains("data")) tx.data = test::bytes_from_any_hex(test::json_string(*data));
+    if (const auto* data = t.if_contains("data"))
+        tx.data = test::bytes_from_any_hex(test::json_string(*data));
     if (type != TxType::kLegacy) {
         if (const auto* list = t.if_contains("accessList")) {
             for (const auto& e : list->as_array()) {
@@ -155,8 +157,8 @@ TEST_CASE("ethereum/tests TransactionTests verdicts", "[core][tx][vectors]") {
     }
     CHECK(valid > 0);
     CHECK(invalid > 0);
-    test::report_cases("tx/ethereum-tests (" + std::to_string(files.size()) + " files, " + std::to_string(valid) +
-                           " valid, " + std::to_string(invalid) + " invalid)",
+    test::report_cases("tx/ethereum-tests (" + std::to_string(files.size()) + " files, " +
+                           std::to_string(valid) + " valid, " + std::to_string(invalid) + " invalid)",
                        valid + invalid);
 }
 
@@ -202,7 +204,8 @@ TEST_CASE("ethereumjs transaction vectors", "[core][tx][vectors]") {
                     rlp::Item al{true, {}, {}};
                     for (const auto& e : f.as_array()) {
                         rlp::Item entry{true, {}, {}};
-                        entry.items.push_back({false, test::bytes_from_any_hex(test::json_string(e.at(0))), {}});
+                        entry.items.push_back(
+                            {false, test::bytes_from_any_hex(test::json_string(e.at(0))), {}});
                         rlp::Item keys{true, {}, {}};
                         for (const auto& k : e.at(1).as_array()) {
                             keys.items.push_back({false, test::bytes_from_any_hex(test::json_string(k)), {}});
@@ -215,7 +218,8 @@ TEST_CASE("ethereumjs transaction vectors", "[core][tx][vectors]") {
                     list.items.push_back({false, test::bytes_from_any_hex(test::json_string(f)), {}});
                 }
             }
-            Bytes raw{static_cast<uint8_t>(std::string_view(file).find("1559") != std::string_view::npos ? 2 : 1)};
+            Bytes raw{
+                static_cast<uint8_t>(std::string_view(file).find("1559") != std::string_view::npos ? 2 : 1)};
             rlp::encode(raw, list);
             const auto tx = decode_whole(raw);
             REQUIRE(tx);
@@ -227,13 +231,15 @@ TEST_CASE("ethereumjs transaction vectors", "[core][tx][vectors]") {
             Transaction resigned = *tx;
             const auto key = PrivateKey::from_hex(test::json_string(o.at("privateKey")));
             REQUIRE(sign(resigned, *key));
-            CHECK(to_hex(recover_sender(resigned)->view(), false) == test::json_string(o.at("sendersAddress")));
+            CHECK(to_hex(recover_sender(resigned)->view(), false) ==
+                  test::json_string(o.at("sendersAddress")));
             ++n;
         }
         test::report_cases(file, n);
     }
     {
-        const auto cases = test::read_vector_json("tx/ethereumjs/ttTransactionTestEip155VitaliksTests.json").as_array();
+        const auto cases =
+            test::read_vector_json("tx/ethereumjs/ttTransactionTestEip155VitaliksTests.json").as_array();
         std::size_t n = 0;
         for (const auto& c : cases) {
             const Bytes raw = test::bytes_from_any_hex(test::json_string(c.at("rlp")));

@@ -67,17 +67,23 @@ std::expected<u256, NumberError> parse_u256(std::string_view text) noexcept {
     const unsigned radix = hex ? 16 : 10;
     for (char c : text) {
         unsigned d;
-        if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
-        else if (hex && c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
-        else if (hex && c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
-        else return std::unexpected(NumberError::kInvalidDigit);
+        if (c >= '0' && c <= '9')
+            d = static_cast<unsigned>(c - '0');
+        else if (hex && c >= 'a' && c <= 'f')
+            d = static_cast<unsigned>(c - 'a' + 10);
+        else if (hex && c >= 'A' && c <= 'F')
+            d = static_cast<unsigned>(c - 'A' + 10);
+        else
+            return std::unexpected(NumberError::kInvalidDigit);
         if (r > (max - d) / radix) return std::unexpected(NumberError::kOverflow);
         r = r * radix + d;
     }
     return r;
 }
 
-std::string to_decimal(const u256& value) { return value.str(); }
+std::string to_decimal(const u256& value) {
+    return value.str();
+}
 
 std::string to_hex_quantity(const u256& value) {
     if (value == 0) return "0x0";

@@ -16,11 +16,11 @@ using u256 = boost::multiprecision::uint256_t;
 using u512 = boost::multiprecision::uint512_t;
 
 enum class NumberError : uint8_t {
-    kEmpty,         // no digits
-    kInvalidDigit,  // a character outside the radix
-    kOverflow,      // the value needs more than 256 bits
-    kLeadingZero,   // "0x0123" where a JSON-RPC quantity must be minimal
-    kMissingPrefix, // hex quantity without 0x
+    kEmpty,          // no digits
+    kInvalidDigit,   // a character outside the radix
+    kOverflow,       // the value needs more than 256 bits
+    kLeadingZero,    // "0x0123" where a JSON-RPC quantity must be minimal
+    kMissingPrefix,  // hex quantity without 0x
 };
 [[nodiscard]] std::string_view to_string(NumberError e) noexcept;
 

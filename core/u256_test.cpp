@@ -6,14 +6,15 @@
 using namespace causeway;
 
 TEST_CASE("u256 text forms", "[core][u256]") {
-    const std::string max_dec = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+    const std::string max_dec =
+        "115792089237316195423570985008687907853269984665640564039457584007913129639935";
     const auto max = parse_u256(max_dec);
     REQUIRE(max);
     CHECK(*max == ~u256(0));
     CHECK(to_decimal(*max) == max_dec);
     CHECK(to_hex_quantity(*max) == "0x" + std::string(64, 'f'));
-    CHECK(parse_u256("115792089237316195423570985008687907853269984665640564039457584007913129639936").error() ==
-          NumberError::kOverflow);
+    CHECK(parse_u256("115792089237316195423570985008687907853269984665640564039457584007913129639936")
+              .error() == NumberError::kOverflow);
     CHECK(parse_u256("0x1" + std::string(64, '0')).error() == NumberError::kOverflow);
     CHECK(parse_u256("").error() == NumberError::kEmpty);
     CHECK(parse_u256("0x").error() == NumberError::kEmpty);

@@ -23,8 +23,7 @@ u256 number(std::string_view text) {
 abi::Value value_from_json(const abi::Type& type, const boost::json::value& v) {
     using abi::Kind;
     switch (type.kind()) {
-        case Kind::kUint:
-            return number(v.as_string());
+        case Kind::kUint: return number(v.as_string());
         case Kind::kInt: {
             const std::string_view text = v.as_string();
             if (text.starts_with('-')) return abi::Int256::from_magnitude(true, number(text.substr(1)));
@@ -35,13 +34,10 @@ abi::Value value_from_json(const abi::Type& type, const boost::json::value& v) {
             if (!a) throw std::runtime_error("bad address in reference output");
             return *a;
         }
-        case Kind::kBool:
-            return abi::Value(v.as_bool());
+        case Kind::kBool: return abi::Value(v.as_bool());
         case Kind::kFixedBytes:
-        case Kind::kBytes:
-            return test::bytes_from_any_hex(v.as_string());
-        case Kind::kString:
-            return std::string(v.as_string());
+        case Kind::kBytes: return test::bytes_from_any_hex(v.as_string());
+        case Kind::kString: return std::string(v.as_string());
         case Kind::kArray:
         case Kind::kFixedArray: {
             std::vector<abi::Value> items;

@@ -26,7 +26,8 @@ rlp::Item item_from_hex_tree(const boost::json::value& v) {
 // decode back to the tree.
 TEST_CASE("RLP round trips match @ethereumjs/rlp and ethers", "[differential][rlp]") {
     constexpr int kCases = 10000;
-    const auto doc = boost::json::parse(test::run_node("tests/differential/rlp_reference.mjs", {"20261125", std::to_string(kCases)}));
+    const auto doc = boost::json::parse(
+        test::run_node("tests/differential/rlp_reference.mjs", {"20261125", std::to_string(kCases)}));
     std::size_t n = 0;
     for (const auto& c : doc.as_array()) {
         const rlp::Item item = item_from_hex_tree(c.at("tree"));

@@ -23,7 +23,8 @@ u256 quantity(const boost::json::object& o, const char* key) {
 // are deterministic), the same hash and the same sender.
 TEST_CASE("transaction signing matches ethers on random inputs", "[differential][tx]") {
     constexpr int kCases = 10000;
-    const auto doc = boost::json::parse(test::run_node("tests/differential/tx_reference.mjs", {"20261125", std::to_string(kCases)}));
+    const auto doc = boost::json::parse(
+        test::run_node("tests/differential/tx_reference.mjs", {"20261125", std::to_string(kCases)}));
     std::size_t n = 0;
     for (const auto& c : doc.as_array()) {
         const auto& o = c.as_object();

@@ -115,7 +115,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::file
     }
 }
 
-ChildProcess::~ChildProcess() { stop(); }
+ChildProcess::~ChildProcess() {
+    stop();
+}
 
 bool ChildProcess::running() {
     if (pid_ <= 0) return false;

@@ -18,13 +18,17 @@
 
 namespace causeway::test {
 
-std::filesystem::path source_dir() { return CAUSEWAY_SOURCE_DIR; }
+std::filesystem::path source_dir() {
+    return CAUSEWAY_SOURCE_DIR;
+}
 
 std::optional<std::filesystem::path> vectors_dir() {
     static const std::optional<std::filesystem::path> dir = []() -> std::optional<std::filesystem::path> {
         std::filesystem::path p;
-        if (const char* env = std::getenv("CAUSEWAY_VECTORS"); env && *env) p = env;
-        else p = source_dir() / ".." / "shared" / "vectors";
+        if (const char* env = std::getenv("CAUSEWAY_VECTORS"); env && *env)
+            p = env;
+        else
+            p = source_dir() / ".." / "shared" / "vectors";
         if (std::filesystem::is_directory(p)) return std::filesystem::canonical(p);
         std::cerr << "test vectors not found at " << p << " (set CAUSEWAY_VECTORS); vector tests skip\n";
         return std::nullopt;
@@ -90,6 +94,8 @@ Bytes bytes_from_any_hex(std::string_view text) {
     return *b;
 }
 
-std::string json_string(const boost::json::value& v) { return std::string(v.as_string()); }
+std::string json_string(const boost::json::value& v) {
+    return std::string(v.as_string());
+}
 
 }  // namespace causeway::test

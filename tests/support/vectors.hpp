@@ -35,10 +35,10 @@ std::filesystem::path source_dir();
 }  // namespace causeway::test
 
 // Skips the rest of a test case when the vectors are absent.
-#define CAUSEWAY_REQUIRE_VECTORS()                                   \
-    do {                                                              \
-        if (!::causeway::test::vectors_dir()) {                       \
-            WARN("test vectors not found: skipped");                  \
-            return;                                                   \
-        }                                                             \
+#define CAUSEWAY_REQUIRE_VECTORS()                   \
+    do {                                             \
+        if (!::causeway::test::vectors_dir()) {      \
+            WARN("test vectors not found: skipped"); \
+            return;                                  \
+        }                                            \
     } while (false)
