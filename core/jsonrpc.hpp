@@ -8,6 +8,7 @@
 // ("result.baseFeePerGas: quantity has leading zeros").
 #pragma once
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -87,8 +88,8 @@ struct BlockId {
     std::variant<BlockTag, uint64_t, BlockHashRef> value = BlockTag::kLatest;
 
     BlockId() = default;
-    BlockId(BlockTag tag) : value(tag) {}  // NOLINT: implicit on purpose
-    BlockId(BlockNumberOrTag v);            // NOLINT
+    BlockId(BlockTag tag) : value(tag) {}      // NOLINT: implicit on purpose
+    BlockId(BlockNumberOrTag v);               // NOLINT
     BlockId(BlockHashRef ref) : value(ref) {}  // NOLINT
 
     static BlockId latest() { return BlockTag::kLatest; }
@@ -96,14 +97,20 @@ struct BlockId {
     static BlockId pending() { return BlockTag::kPending; }
     static BlockId safe() { return BlockTag::kSafe; }
     static BlockId finalized() { return BlockTag::kFinalized; }
-    static BlockId number(uint64_t n) { BlockId b; b.value = n; return b; }
+    static BlockId number(uint64_t n) {
+        BlockId b;
+        b.value = n;
+        return b;
+    }
     static BlockId hash(const Hash& h, bool require_canonical = false) {
         return BlockHashRef{h, require_canonical};
     }
 
     [[nodiscard]] const BlockTag* tag() const noexcept { return std::get_if<BlockTag>(&value); }
     [[nodiscard]] const uint64_t* block_number() const noexcept { return std::get_if<uint64_t>(&value); }
-    [[nodiscard]] const BlockHashRef* block_hash() const noexcept { return std::get_if<BlockHashRef>(&value); }
+    [[nodiscard]] const BlockHashRef* block_hash() const noexcept {
+        return std::get_if<BlockHashRef>(&value);
+    }
 
     friend bool operator==(const BlockId&, const BlockId&) = default;
 };
@@ -127,8 +134,8 @@ using BlockNonce = FixedBytes<8>;
 // requests_hash. A later field without every earlier one is rejected (no client can produce it).
 struct BlockHeader {
     Hash parent_hash;
-    Hash ommers_hash;       // sha3Uncles
-    Address beneficiary;    // miner
+    Hash ommers_hash;     // sha3Uncles
+    Address beneficiary;  // miner
     Hash state_root;
     Hash transactions_root;
     Hash receipts_root;
@@ -139,7 +146,7 @@ struct BlockHeader {
     uint64_t gas_used = 0;
     uint64_t timestamp = 0;
     Bytes extra_data;
-    Hash mix_hash;          // prevRandao after the merge
+    Hash mix_hash;  // prevRandao after the merge
     BlockNonce nonce;
     std::optional<u256> base_fee_per_gas;
     std::optional<Hash> withdrawals_root;
@@ -190,7 +197,7 @@ struct Receipt {
     Hash block_hash;
     uint64_t block_number = 0;
     Address from;
-    std::optional<Address> to;                // absent for contract creation
+    std::optional<Address> to;  // absent for contract creation
     uint64_t cumulative_gas_used = 0;
     uint64_t gas_used = 0;
     u256 effective_gas_price;
@@ -198,9 +205,9 @@ struct Receipt {
     std::vector<Log> logs;
     Bloom logs_bloom;
     uint8_t type = 0;
-    std::optional<bool> status;               // EIP-658 (Byzantium on): true = success
-    std::optional<Hash> root;                 // pre-Byzantium post-state root
-    std::optional<uint64_t> blob_gas_used;    // EIP-4844 transactions
+    std::optional<bool> status;             // EIP-658 (Byzantium on): true = success
+    std::optional<Hash> root;               // pre-Byzantium post-state root
+    std::optional<uint64_t> blob_gas_used;  // EIP-4844 transactions
     std::optional<u256> blob_gas_price;
 
     // True unless the status says the transaction reverted (pre-Byzantium receipts cannot tell).
@@ -249,7 +256,8 @@ struct AccountProof {
     friend bool operator==(const AccountProof&, const AccountProof&) = default;
 };
 
-[[nodiscard]] Result<AccountProof> decode_account_proof(const boost::json::value& v, std::string_view path = {});
+[[nodiscard]] Result<AccountProof> decode_account_proof(const boost::json::value& v,
+                                                        std::string_view path = {});
 
 // ----- request objects -----
 
@@ -258,7 +266,7 @@ struct LogFilter {
     std::optional<BlockNumberOrTag> from_block;
     std::optional<BlockNumberOrTag> to_block;
     std::optional<Hash> block_hash;
-    std::vector<Address> addresses;            // empty: any contract
+    std::vector<Address> addresses;  // empty: any contract
     // Position i matches any of topics[i]; an empty position matches anything.
     std::vector<std::vector<Hash>> topics;
 };

@@ -1,0 +1,25 @@
+// The subcommands of the `causeway` executable. Each one registers itself on the CLI11 app and,
+// when chosen, leaves the function main runs. Failures inside a command are CommandErrors: main
+// prints them on one line and exits non-zero.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+
+namespace CLI {
+class App;
+}
+
+namespace causeway::cli {
+
+class CommandError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Set by the chosen subcommand while the command line is parsed; returns the exit code.
+using Command = std::function<int()>;
+
+void add_transfer_command(CLI::App& app, Command& selected);
+
+}  // namespace causeway::cli
