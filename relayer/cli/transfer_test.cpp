@@ -180,8 +180,8 @@ TEST_CASE("the causeway executable: version, usage errors, and an end-to-end tra
     const auto help = test::run_command({CAUSEWAY_BIN, "--help"});
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("transfer") != std::string::npos);
-    CHECK(test::run_command({CAUSEWAY_BIN}).exit_code != 0);
-    CHECK(test::run_command({CAUSEWAY_BIN, "transfer", "--rpc", "http://127.0.0.1:1"}).exit_code != 0);
+    CHECK(test::run_command({CAUSEWAY_BIN}).exit_code == 2);  // usage errors exit 2
+    CHECK(test::run_command({CAUSEWAY_BIN, "transfer", "--rpc", "http://127.0.0.1:1"}).exit_code == 2);
 
     CAUSEWAY_REQUIRE_ANVIL();
     test::Anvil anvil;
