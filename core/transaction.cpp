@@ -124,15 +124,8 @@ std::expected<std::vector<AccessListEntry>, DecodingError> decode_access_list(By
         field = *decoded_;                                                     \
     } while (false)
 
-std::expected<Transaction, TxDecodingError> decode_legacy(ByteView& from) {
-    auto list = rlp::decode_list(from);
-    if (!list) return rlp_error(list.error());
-    ByteView payload = *list;
-    Transaction tx;
-    tx.type = TxType::kLegacy;
-    CAUSEWAY_TX_FIELD(tx.nonce, rlp::decode_uint64);
-    CAUSEWAY_TX_FIELD(tx.gas_price, rlp::decode_u256);
-    CAUSEWAY_TX_FIELD(tx.gas_limit, rlp::decode_uint64);
+// `to`, `value` and `data`: the run of fields every transaction type shares.
+std::expected<void, TxDecodingError> decode_to_value_data(ByteView& payload, Transaction& tx) {
     if (payload.empty()) return rlp_error(DecodingError::kTooFewElements);
     auto to = decode_to(payload);
     if (!to) return std::unexpected(to.error());
@@ -142,6 +135,19 @@ std::expected<Transaction, TxDecodingError> decode_legacy(ByteView& from) {
     auto data = rlp::decode_string(payload);
     if (!data) return rlp_error(data.error());
     tx.data.assign(*data);
+    return {};
+}
+
+std::expected<Transaction, TxDecodingError> decode_legacy(ByteView& from) {
+    auto list = rlp::decode_list(from);
+    if (!list) return rlp_error(list.error());
+    ByteView payload = *list;
+    Transaction tx;
+    tx.type = TxType::kLegacy;
+    CAUSEWAY_TX_FIELD(tx.nonce, rlp::decode_uint64);
+    CAUSEWAY_TX_FIELD(tx.gas_price, rlp::decode_u256);
+    CAUSEWAY_TX_FIELD(tx.gas_limit, rlp::decode_uint64);
+    if (auto r = decode_to_value_data(payload, tx); !r) return std::unexpected(r.error());
     u256 v;
     CAUSEWAY_TX_FIELD(v, rlp::decode_u256);
     CAUSEWAY_TX_FIELD(tx.r, rlp::decode_u256);
@@ -178,15 +184,7 @@ std::expected<Transaction, TxDecodingError> decode_typed(ByteView& from) {
         CAUSEWAY_TX_FIELD(tx.gas_price, rlp::decode_u256);
     }
     CAUSEWAY_TX_FIELD(tx.gas_limit, rlp::decode_uint64);
-    if (payload.empty()) return rlp_error(DecodingError::kTooFewElements);
-    auto to = decode_to(payload);
-    if (!to) return std::unexpected(to.error());
-    tx.to = *to;
-    CAUSEWAY_TX_FIELD(tx.value, rlp::decode_u256);
-    if (payload.empty()) return rlp_error(DecodingError::kTooFewElements);
-    auto data = rlp::decode_string(payload);
-    if (!data) return rlp_error(data.error());
-    tx.data.assign(*data);
+    if (auto r = decode_to_value_data(payload, tx); !r) return std::unexpected(r.error());
     if (payload.empty()) return rlp_error(DecodingError::kTooFewElements);
     auto access_list = decode_access_list(payload);
     if (!access_list) return rlp_error(access_list.error());

@@ -20,20 +20,11 @@
 #include <string_view>
 
 #include "core/hex.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
 
 namespace {
 
 using namespace causeway;
-
-// Prints which property broke (the reproducer alone does not say) and stops with a crash libFuzzer
-// records as an artifact.
-#define CAUSEWAY_CHECK(cond)                                                                    \
-    do {                                                                                        \
-        if (!(cond)) {                                                                          \
-            std::fprintf(stderr, "property violated: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            __builtin_trap();                                                                   \
-        }                                                                                       \
-    } while (false)
 
 bool is_hex_digit(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

@@ -22,20 +22,11 @@
 #include "core/keccak.hpp"
 #include "core/rlp.hpp"
 #include "core/transaction.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
 
 namespace {
 
 using namespace causeway;
-
-// Prints which property broke (the reproducer alone does not say) and stops with a crash libFuzzer
-// records as an artifact.
-#define CAUSEWAY_CHECK(cond)                                                                    \
-    do {                                                                                        \
-        if (!(cond)) {                                                                          \
-            std::fprintf(stderr, "property violated: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            __builtin_trap();                                                                   \
-        }                                                                                       \
-    } while (false)
 
 // Decodes `raw` completely, or fails.
 std::optional<Transaction> decode_all(ByteView raw) {
