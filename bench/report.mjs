@@ -1,14 +1,15 @@
 // Joins Google Benchmark's JSON with the peers' figures into one table with ratios.
-// Usage: node bench/report.mjs CPP.json PEERS.json
+// Usage: node bench/report.mjs PEERS.json CPP.json [CPP.json ...]
 import fs from 'node:fs';
 
-const cpp = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const peers = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
+const peers = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const ours = {};
-for (const b of cpp.benchmarks) {
-  if (b.run_type === 'aggregate' && b.aggregate_name !== 'median') continue;
-  const unit = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[b.time_unit];
-  ours[b.run_name ?? b.name.replace(/_median$/, '')] = b.real_time * unit;
+for (const file of process.argv.slice(3)) {
+  for (const b of JSON.parse(fs.readFileSync(file, 'utf8')).benchmarks) {
+    if (b.run_type === 'aggregate' && b.aggregate_name !== 'median') continue;
+    const unit = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[b.time_unit];
+    ours[b.run_name ?? b.name.replace(/_median$/, '')] = b.real_time * unit;
+  }
 }
 
 // Each row: what we measure, our benchmark, the peer's, the peer's name, and the target ratio.
