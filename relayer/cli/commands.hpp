@@ -21,5 +21,6 @@ class CommandError : public std::runtime_error {
 using Command = std::function<int()>;
 
 void add_transfer_command(CLI::App& app, Command& selected);
+void add_verify_command(CLI::App& app, Command& selected);
 
 }  // namespace causeway::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
 
     causeway::cli::Command selected;
     causeway::cli::add_transfer_command(app, selected);
+    causeway::cli::add_verify_command(app, selected);
 
     try {
         app.parse(argc, argv);

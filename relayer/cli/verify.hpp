@@ -1,0 +1,24 @@
+// `causeway verify ...`: check a header, a proof, an output root or a checkpoint without trusting
+// anyone. Each prints JSON on stdout and exits 0 when valid, 1 when invalid (the JSON says which
+// rule failed), 2 on a usage or parse error.
+#pragma once
+
+#include "relayer/cli/commands.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace causeway::cli {
+
+// Exit codes shared by the verify subcommands.
+inline constexpr int kVerifyValid = 0;
+inline constexpr int kVerifyInvalid = 1;
+inline constexpr int kVerifyUsage = 2;
+
+void add_verify_header_command(CLI::App& verify, Command& selected);      // verify_header.cpp
+void add_verify_proof_command(CLI::App& verify, Command& selected);       // verify_proof.cpp
+void add_verify_op_output_command(CLI::App& verify, Command& selected);   // verify_op_output.cpp
+void add_verify_checkpoint_command(CLI::App& verify, Command& selected);  // verify_checkpoint.cpp
+
+}  // namespace causeway::cli
