@@ -1,6 +1,6 @@
 // Builds the benchmark inputs that both sides use: a real mainnet header's RLP (built from the
-// vector's JSON and checked against its hash), a key, a digest, a signature and an EIP-1559
-// transaction. Usage: node bench/inputs.mjs OUT.json
+// vector's JSON and checked against its hash), a key, a digest, a signature, an EIP-1559
+// transaction, and real mainnet eth_getProof results. Usage: node bench/inputs.mjs OUT.json
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeRlp, keccak256, toBeArray, hexlify, SigningKey, Transaction } from 'ethers';
@@ -22,6 +22,29 @@ try {
 } catch (e) {
   if (e.code !== 'ENOENT') throw e;
   process.stderr.write(`bench: vectors not found at ${vectors}; the header benchmark is skipped\n`);
+}
+
+// Real mainnet eth_getProof results with the state root of their block (mpt_bench, peers.mjs): the
+// beacon deposit contract with 1 slot (helios, block 21925176) and USDC with 3 slots (colibri,
+// block 22432262).
+try {
+  const read = (f) => {
+    const j = JSON.parse(fs.readFileSync(path.join(vectors, f), 'utf8'));
+    return j.jsonrpc ? j.result : j;
+  };
+  const usdc = read('proofs/mainnet-colibri/MANIFEST.json').proofs.find((p) => p.storageKeys.length === 3);
+  out.mpt = {
+    deposit_1_slot: { source: 'proofs/mainnet-helios/proof.json', stateRoot: read('proofs/mainnet-helios/block.json').stateRoot,
+      proof: read('proofs/mainnet-helios/proof.json') },
+    usdc_3_slots: { source: `proofs/mainnet-colibri/${usdc.file}`, stateRoot: usdc.stateRoot,
+      proof: read(`proofs/mainnet-colibri/${usdc.file}`) },
+  };
+  for (const [name, c] of Object.entries(out.mpt)) {
+    if (keccak256(c.proof.accountProof[0]) !== c.stateRoot) throw new Error(`${name}: first node does not hash to stateRoot`);
+  }
+} catch (e) {
+  if (e.code !== 'ENOENT') throw e;
+  process.stderr.write(`bench: vectors not found at ${vectors}; the MPT benchmarks are skipped\n`);
 }
 
 const key = new SigningKey('0x' + '42'.repeat(32));

@@ -22,6 +22,16 @@ const rows = [
   ['secp256k1 recover address', 'BM_secp256k1_recover_address', 'secp256k1_recover', 'ethers recoverAddress'],
   ['secp256k1 recover', 'BM_secp256k1_recover', 'cpp:BM_libsecp256k1_recover_bare', 'bare secp256k1_ecdsa_recover', 1 / 1.1],
   ['EIP-1559 sign + encode', 'BM_eip1559_sign', 'eip1559_sign', 'ethers sign + serialize'],
+  ['checkpoint 3-of-5 verify', 'BM_checkpoint_verify_3_of_5', 'cpp:BM_bare_recover_3', 'bare secp256k1 recover x3', 1 / 1.2],
+  ['checkpoint 13-of-19 verify', 'BM_checkpoint_verify_13_of_19', 'cpp:BM_bare_recover_13', 'bare secp256k1 recover x13', 1 / 1.2],
+  // EIP-1186 account + storage proofs (mainnet): against @ethereumjs/mpt, against the floor (keccak256
+  // of every node, batched 8-way as the verifier hashes), and against hashing the nodes one by one.
+  ['MPT acct+1 slot (deposit)', 'BM_mpt_verify_eip1186/deposit_1_slot', 'mpt_verify_eip1186/deposit_1_slot', 'ejs-mpt verifyMerkleProof', 30],
+  ['MPT acct+1 slot vs floor', 'BM_mpt_verify_eip1186/deposit_1_slot', 'cpp:BM_mpt_keccak_batch_floor/deposit_1_slot', 'keccak256 of nodes, batched', 0.8],
+  ['MPT acct+1 slot vs 1-by-1', 'BM_mpt_verify_eip1186/deposit_1_slot', 'cpp:BM_mpt_keccak_floor/deposit_1_slot', 'keccak256 of nodes, 1 by 1'],
+  ['MPT acct+3 slots (USDC)', 'BM_mpt_verify_eip1186/usdc_3_slots', 'mpt_verify_eip1186/usdc_3_slots', 'ejs-mpt verifyMerkleProof', 30],
+  ['MPT acct+3 slots vs floor', 'BM_mpt_verify_eip1186/usdc_3_slots', 'cpp:BM_mpt_keccak_batch_floor/usdc_3_slots', 'keccak256 of nodes, batched', 0.8],
+  ['MPT acct+3 slots vs 1-by-1', 'BM_mpt_verify_eip1186/usdc_3_slots', 'cpp:BM_mpt_keccak_floor/usdc_3_slots', 'keccak256 of nodes, 1 by 1'],
 ];
 
 const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} us` : `${ns.toFixed(1)} ns`);

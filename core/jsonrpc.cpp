@@ -4,8 +4,6 @@
 #include <cmath>
 
 #include "core/hex.hpp"
-#include "core/keccak.hpp"
-#include "core/rlp.hpp"
 
 namespace causeway::jsonrpc {
 
@@ -400,54 +398,14 @@ Result<BlockHeader> decode_header(const json::value& v, std::string_view path) {
                         std::string("present without ") + optional_fields[i - 1].first);
         }
     }
+    // Cancun added its three fields together (EIP-4844, EIP-4788).
+    if (h.blob_gas_used && !h.parent_beacon_block_root) {
+        const char* missing = h.excess_blob_gas ? "parentBeaconBlockRoot" : "excessBlobGas";
+        return fail(f.path(missing),
+                    "missing (Cancun headers carry blobGasUsed, excessBlobGas and "
+                    "parentBeaconBlockRoot together)");
+    }
     return h;
-}
-
-namespace {
-
-template <typename F>
-void for_each_header_field(const BlockHeader& h, F&& field) {
-    field(h.parent_hash);
-    field(h.ommers_hash);
-    field(h.beneficiary);
-    field(h.state_root);
-    field(h.transactions_root);
-    field(h.receipts_root);
-    field(h.logs_bloom);
-    field(h.difficulty);
-    field(h.number);
-    field(h.gas_limit);
-    field(h.gas_used);
-    field(h.timestamp);
-    field(ByteView(h.extra_data));
-    field(h.mix_hash);
-    field(h.nonce);
-    if (h.base_fee_per_gas) field(*h.base_fee_per_gas);
-    if (h.withdrawals_root) field(*h.withdrawals_root);
-    if (h.blob_gas_used) field(*h.blob_gas_used);
-    if (h.excess_blob_gas) field(*h.excess_blob_gas);
-    if (h.parent_beacon_block_root) field(*h.parent_beacon_block_root);
-    if (h.requests_hash) field(*h.requests_hash);
-}
-
-}  // namespace
-
-void encode(Bytes& to, const BlockHeader& header) {
-    std::size_t payload = 0;
-    for_each_header_field(header, [&](const auto& v) { payload += rlp::length(v); });
-    to.reserve(to.size() + rlp::length_of_length(payload) + payload);
-    rlp::encode_header(to, rlp::Header{.list = true, .payload_length = payload});
-    for_each_header_field(header, [&](const auto& v) { rlp::encode(to, v); });
-}
-
-Bytes encode_header(const BlockHeader& header) {
-    Bytes out;
-    encode(out, header);
-    return out;
-}
-
-Hash compute_hash(const BlockHeader& header) {
-    return keccak256(encode_header(header));
 }
 
 // ----- logs and receipts -----

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/block_header.hpp"
 #include "core/bytes.hpp"
 #include "core/u256.hpp"
 
@@ -125,50 +126,18 @@ struct BlockId {
 
 // ----- block headers -----
 
-using Bloom = FixedBytes<256>;
-using BlockNonce = FixedBytes<8>;
+// The header type and its RLP live in core/block_header.hpp; these names stay for existing users.
+using causeway::BlockHeader;
+using causeway::BlockNonce;
+using causeway::Bloom;
+using causeway::compute_hash;
+using causeway::encode_header;
 
-// A header as eth_getBlockBy* returns it. Optional fields are present exactly when the JSON has
-// them (null counts as absent), and decide the RLP layout: London adds base_fee_per_gas, Shanghai
-// withdrawals_root, Cancun blob_gas_used, excess_blob_gas and parent_beacon_block_root, Prague
-// requests_hash. A later field without every earlier one is rejected (no client can produce it).
-struct BlockHeader {
-    Hash parent_hash;
-    Hash ommers_hash;     // sha3Uncles
-    Address beneficiary;  // miner
-    Hash state_root;
-    Hash transactions_root;
-    Hash receipts_root;
-    Bloom logs_bloom;
-    u256 difficulty;
-    uint64_t number = 0;
-    uint64_t gas_limit = 0;
-    uint64_t gas_used = 0;
-    uint64_t timestamp = 0;
-    Bytes extra_data;
-    Hash mix_hash;  // prevRandao after the merge
-    BlockNonce nonce;
-    std::optional<u256> base_fee_per_gas;
-    std::optional<Hash> withdrawals_root;
-    std::optional<uint64_t> blob_gas_used;
-    std::optional<uint64_t> excess_blob_gas;
-    std::optional<Hash> parent_beacon_block_root;
-    std::optional<Hash> requests_hash;
-
-    // The hash the RPC reported (absent in some fixtures); not part of the RLP. Compare it with
-    // compute_hash() before trusting it.
-    std::optional<Hash> hash;
-
-    friend bool operator==(const BlockHeader&, const BlockHeader&) = default;
-};
-
-// Ignores fields that are not part of the header (size, totalDifficulty, transactions, ...).
+// An eth_getBlockBy* object as a BlockHeader; `hash` is the response's claimed hash. Optional fields
+// are present exactly when the JSON has them (null counts as absent); a set that matches no fork's
+// layout (see causeway::layout_of) is rejected. Ignores fields that are not part of the header
+// (size, totalDifficulty, transactions, ...).
 [[nodiscard]] Result<BlockHeader> decode_header(const boost::json::value& v, std::string_view path = {});
-// RLP of the header fields in consensus order (Yellow Paper, then EIP-1559/4895/4844/4788/7685).
-void encode(Bytes& to, const BlockHeader& header);
-[[nodiscard]] Bytes encode_header(const BlockHeader& header);
-// keccak256(rlp(header)).
-[[nodiscard]] Hash compute_hash(const BlockHeader& header);
 
 // ----- logs and receipts -----
 

@@ -229,6 +229,18 @@ TEST_CASE("header errors name the field", "[core][jsonrpc]") {
           "result.extraData: data has an odd number of hex digits");
     CHECK(error_of(decode_header(with("blobGasUsed", "0x0"), "result")) ==
           "result.blobGasUsed: present without withdrawalsRoot");
+    {
+        json::object cancun = london_header();
+        cancun["withdrawalsRoot"] = "0x" + std::string(64, '6');
+        cancun["blobGasUsed"] = "0x0";
+        CHECK(error_of(decode_header(cancun, "result")) ==
+              "result.excessBlobGas: missing (Cancun headers carry blobGasUsed, excessBlobGas and "
+              "parentBeaconBlockRoot together)");
+        cancun["excessBlobGas"] = "0x0";
+        CHECK(error_of(decode_header(cancun, "result")).starts_with("result.parentBeaconBlockRoot: missing"));
+        cancun["parentBeaconBlockRoot"] = "0x" + std::string(64, '7');
+        CHECK(decode_header(cancun, "result").has_value());
+    }
     CHECK(error_of(decode_header(with("hash", "0x12"), "")) == "hash: expected 32 bytes, got 1");
     json::object missing = london_header();
     missing.erase("stateRoot");

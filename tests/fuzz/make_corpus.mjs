@@ -2,10 +2,11 @@
 //
 //   node tests/fuzz/make_corpus.mjs <vectors-dir> <corpus-dir> <dict-dir>
 //
-// Writes <corpus-dir>/<target>/<sha1 of content> for rlp_decode_fuzz, hex_parse_fuzz, tx_decode_fuzz
-// and abi_decode_fuzz, and libFuzzer dictionaries to <dict-dir>/<target>.dict. Seeds only steer the
-// fuzzer towards deep code paths, so a source that is missing or malformed is skipped with a note
-// rather than failing the run; a missing vectors folder gives empty corpora.
+// Writes <corpus-dir>/<target>/<sha1 of content> for rlp_decode_fuzz, hex_parse_fuzz, tx_decode_fuzz,
+// abi_decode_fuzz, header_decode_fuzz and the light-client fuzzers, and libFuzzer dictionaries to
+// <dict-dir>/<target>.dict. Seeds only steer the fuzzer towards deep code paths, so a source that is
+// missing or malformed is skipped with a note rather than failing the run; a missing vectors folder
+// gives empty corpora.
 // Prints "<target> <n> seeds" per target.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -32,6 +33,9 @@ const corpora = {
     hex_parse_fuzz: new Map(),
     tx_decode_fuzz: new Map(),
     abi_decode_fuzz: new Map(),
+    header_decode_fuzz: new Map(),
+    checkpoint_metadata_fuzz: new Map(),
+    trie_proof_fuzz: new Map(),
 };
 
 function add(target, bytes) {
@@ -577,6 +581,73 @@ source('generated ABI type mix', () => {
     }
 });
 
+// ----- seeds: block headers -----
+
+// A JSON-RPC header object (or ethereumjs field names) as header RLP, in consensus field order.
+const HEADER_FIELDS = [
+    ['parentHash'], ['sha3Uncles', 'uncleHash'], ['miner', 'coinbase'], ['stateRoot'],
+    ['transactionsRoot', 'transactionsTrie'], ['receiptsRoot', 'receiptTrie'], ['logsBloom', 'bloom'],
+    ['difficulty', 'quantity'], ['number', 'quantity'], ['gasLimit', 'quantity'], ['gasUsed', 'quantity'],
+    ['timestamp', 'quantity'], ['extraData'], ['mixHash'], ['nonce'],
+];
+const HEADER_OPTIONAL = [['baseFeePerGas', 'quantity'], ['withdrawalsRoot'], ['blobGasUsed', 'quantity'],
+    ['excessBlobGas', 'quantity'], ['parentBeaconBlockRoot'], ['requestsHash']];
+const HEADER_ALIASES = { sha3Uncles: 'uncleHash', miner: 'coinbase', transactionsRoot: 'transactionsTrie',
+    receiptsRoot: 'receiptTrie', logsBloom: 'bloom' };
+
+function headerRlp(o) {
+    const value = (name) => o[name] ?? o[HEADER_ALIASES[name]];
+    const field = ([name, kind]) => (kind === 'quantity' ? quantity(value(name)) : hexBytes(value(name)));
+    const items = HEADER_FIELDS.map(field);
+    for (const f of HEADER_OPTIONAL) {
+        if (value(f[0]) === undefined || value(f[0]) === null) break;
+        items.push(field(f));
+    }
+    if (items.some((i) => i === null)) return null;
+    return rlpEncode(items);
+}
+
+function addHeader(bytes) {
+    if (!bytes || bytes.length === 0) return;
+    add('header_decode_fuzz', bytes);
+}
+
+source('execution-apis-hive-chain/chain.rlp (headers and uncles)', () => {
+    for (const block of splitRlp(readVector('execution-apis-hive-chain/chain.rlp'))) {
+        const header = block[0] <= 0xf7 ? 1 : 1 + (block[0] - 0xf7);
+        const [h, , uncles] = splitRlp(block.subarray(header));
+        addHeader(h);
+        const u = uncles[0] <= 0xf7 ? 1 : 1 + (uncles[0] - 0xf7);
+        for (const uncle of splitRlp(uncles.subarray(u))) addHeader(uncle);
+    }
+});
+
+source('execution-apis-hive-chain debug_getRawHeader', () => {
+    for (const f of listFiles('execution-apis-hive-chain/debug_getRawHeader', (n) => n.endsWith('.io'))) {
+        for (const msg of readIo(f)) if (typeof msg.result === 'string') addHeader(hexBytes(msg.result));
+    }
+});
+
+source('headers/mainnet/ethereum-tests/genesishashestest.json (genesis header)', () => {
+    const block = hexBytes(readJson('headers/mainnet/ethereum-tests/genesishashestest.json').genesis_rlp_hex);
+    const header = block[0] <= 0xf7 ? 1 : 1 + (block[0] - 0xf7);
+    addHeader(splitRlp(block.subarray(header))[0]);
+});
+
+// Every JSON header object (eth_getBlockBy* results, fixtures' parent headers, ethereumjs blocks).
+source('headers/, opstack/, arbitrum/, proofs/ JSON headers', () => {
+    const json = (n) => n.endsWith('.json');
+    for (const dir of ['headers', 'opstack', 'arbitrum', 'proofs']) {
+        for (const f of listFiles(dir, json)) {
+            for (const [, v] of walkJson(readJson(f))) {
+                if (!v || typeof v !== 'object' || Array.isArray(v) || typeof v.parentHash !== 'string') continue;
+                if (v.logsBloom === undefined && v.bloom === undefined) continue;
+                addHeader(headerRlp(v));
+            }
+        }
+    }
+});
+
 // ----- seeds: hex text -----
 
 // Hex-looking strings from a spread of vector files (prefixed, bare, mixed case, every length).
@@ -606,6 +677,98 @@ for (const text of ['', '0x', '0X', '0x0', '0xzz', 'ab', '0XaBcD', '0x' + '00'.r
     '0xde709f2102306220921060314715629080e2fb77', '0x27b1fdb04752bbc536007a920d24acb045561c26']) {
     add('hex_parse_fuzz', Buffer.from(text, 'utf8'));  // EIP-55 test addresses and edge cases
 }
+
+// ----- seeds: committee checkpoint metadata -----
+
+// Message-id multisig metadata (bytes32 hook | bytes32 root | u32 index | 65-byte r,s,v signatures)
+// built from the Hyperlane vectors: the Sealevel committee's signatures in the orders its tests use
+// (the fuzzer verifies against that committee), and the legacy signed checkpoints' signatures.
+function u32be(n) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+}
+
+function checkpointMetadata(hook, root, index, signatures) {
+    return Buffer.concat([hexBytes(hook), hexBytes(root), u32be(index), ...signatures]);
+}
+
+source('hyperlane/multisigIsmMessageIdCheckpoint.json (committee metadata)', () => {
+    const v = readJson('hyperlane/multisigIsmMessageIdCheckpoint.json');
+    const c = v.checkpoint;
+    const [s0, s1, s2] = v.validators.map((x) => hexBytes(x.signature));
+    const nv = hexBytes(v.non_validator.signature);
+    for (const sigs of [[s0, s1], [s1, s0], [s0, s2, nv], [s0, s1, s2], [s0], [s0, s0], [nv, s1], []]) {
+        add('checkpoint_metadata_fuzz', checkpointMetadata(c.merkle_tree_hook_address, c.root, c.index, sigs));
+    }
+});
+
+source('hyperlane/signedCheckpoint.json (committee metadata)', () => {
+    for (const c of readJson('hyperlane/signedCheckpoint.json')) {
+        const r = Buffer.from(c.signature.r.slice(2).padStart(64, '0'), 'hex');
+        const sig = Buffer.concat([r, hexBytes(c.signature.s), Buffer.from([c.signature.v])]);
+        add('checkpoint_metadata_fuzz', checkpointMetadata(c.merkle_tree_hook, c.root, c.index, [sig]));
+    }
+});
+
+// ----- seeds: trie proofs and trie contents -----
+
+// trie_proof_fuzz proof mode: 0x01 | key length | key | nodes. Account proofs carry the address (the
+// fuzzer proves keccak256(address) through verify_account), storage proofs the 32-byte slot.
+function proofSeed(key, nodes) {
+    const k = hexBytes(key);
+    if (!k) return;
+    add('trie_proof_fuzz', Buffer.concat([Buffer.from([0x01, k.length]), k, ...nodes.map(hexBytes)]));
+}
+
+function slot32(key) {
+    return '0x' + BigInt(key).toString(16).padStart(64, '0');
+}
+
+function addEip1186(p) {
+    if (!p || !Array.isArray(p.accountProof) || !p.address) return;
+    proofSeed(p.address, p.accountProof);
+    for (const s of p.storageProof || []) proofSeed(slot32(s.key), s.proof);
+}
+
+source('proofs/** eth_getProof results (trie proofs)', () => {
+    for (const f of listFiles('proofs', (n) => n.endsWith('.json'))) {
+        const doc = readJson(f);
+        addEip1186(doc.result ?? doc);
+        for (const c of doc.cases ?? []) addEip1186(c);
+    }
+    addEip1186(readJson('opstack/output_root_op-node_TestOutputAtBlock.json').accountProofResponse);
+    for (const f of listFiles('execution-apis-hive-chain/eth_getProof', (n) => n.endsWith('.io'))) {
+        for (const msg of readIo(f)) addEip1186(msg.result);
+    }
+});
+
+// Trie mode: 0x00 | (key length | key | value length | value)*; key lengths 0..5, or 32 (0x80).
+function trieSeed(entries) {
+    const parts = [Buffer.from([0x00])];
+    for (const [key, value] of entries) {
+        const k = key.length === 32 ? key : key.subarray(0, 5);
+        const v = value.subarray(0, 39);
+        parts.push(Buffer.from([k.length === 32 ? 0x80 : k.length]), k, Buffer.from([v.length]), v);
+    }
+    add('trie_proof_fuzz', Buffer.concat(parts));
+}
+
+source('trie/*.json (trie contents)', () => {
+    const text = (t) => (t === null ? Buffer.alloc(0) : t.startsWith('0x') ? hexBytes(t) : Buffer.from(t, 'utf8'));
+    for (const f of ['trie/trietest.json', 'trie/trieanyorder.json', 'trie/hex_encoded_securetrie_test.json']) {
+        for (const c of Object.values(readJson(f))) {
+            const entries = Array.isArray(c.in) ? c.in : Object.entries(c.in);
+            trieSeed(entries.map(([k, v]) => [text(k), text(v)]));
+        }
+    }
+    // Secure-trie shape: 32-byte keys.
+    const hashed = [];
+    for (let i = 0; i < 24; i++) {
+        hashed.push([createHash('sha256').update(String(i)).digest(), Buffer.from([i + 1, 0xaa, i])]);
+    }
+    trieSeed(hashed);
+});
 
 // ----- dictionaries -----
 

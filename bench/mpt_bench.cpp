@@ -1,0 +1,111 @@
+// Merkle-Patricia proof verification on real mainnet eth_getProof results (bench/inputs.mjs `mpt`):
+// the whole EIP-1186 check (account proof, claimed account fields, every storage proof and claimed
+// value), beside the floor any verifier pays: keccak256 of every node of the same proofs.
+#include <benchmark/benchmark.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/hex.hpp"
+#include "core/jsonrpc.hpp"
+#include "core/keccak.hpp"
+#include "light-clients/mpt/keccak_batch.hpp"
+#include "light-clients/mpt/proof.hpp"
+
+using namespace causeway;
+
+namespace {
+
+const boost::json::object& inputs() {
+    static const boost::json::object obj = [] {
+        const char* path = std::getenv("CAUSEWAY_BENCH_INPUTS");
+        if (!path) {
+            std::cerr << "CAUSEWAY_BENCH_INPUTS is not set (run through `make bench`)\n";
+            std::exit(2);
+        }
+        std::ifstream in(path);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return boost::json::parse(ss.str()).as_object();
+    }();
+    return obj;
+}
+
+struct Case {
+    Hash state_root;
+    jsonrpc::AccountProof proof;
+};
+
+Case load(const boost::json::value& v) {
+    Case c;
+    c.state_root = *hash_from_hex(std::string_view(v.at("stateRoot").as_string()));
+    auto p = jsonrpc::decode_account_proof(v.at("proof"));
+    if (!p) {
+        std::cerr << "bench input: " << p.error().to_string() << "\n";
+        std::exit(2);
+    }
+    c.proof = std::move(*p);
+    if (mpt::verify_eip1186(c.state_root, c.proof) != mpt::ProofVerdict::kValid) {
+        std::cerr << "bench input does not verify\n";
+        std::exit(2);
+    }
+    return c;
+}
+
+void BM_mpt_verify_eip1186(benchmark::State& state, const Case& c) {
+    for (auto _ : state) {
+        auto verdict = mpt::verify_eip1186(c.state_root, c.proof);
+        benchmark::DoNotOptimize(verdict);
+    }
+}
+
+// The floor: keccak256 of each node, nothing else (no parsing, no key hashing, no comparisons).
+void BM_mpt_keccak_floor(benchmark::State& state, const Case& c) {
+    for (auto _ : state) {
+        for (const auto& node : c.proof.account_proof) benchmark::DoNotOptimize(keccak256(node));
+        for (const auto& s : c.proof.storage_proof) {
+            for (const auto& node : s.proof) benchmark::DoNotOptimize(keccak256(node));
+        }
+    }
+}
+
+// The same hashing through the batched keccak256 the verifier uses (eight messages per vectorised
+// permutation where the CPU has AVX-512): the floor for this implementation.
+void BM_mpt_keccak_batch_floor(benchmark::State& state, const Case& c) {
+    std::vector<ByteView> nodes;
+    for (const auto& node : c.proof.account_proof) nodes.emplace_back(node);
+    for (const auto& s : c.proof.storage_proof) {
+        for (const auto& node : s.proof) nodes.emplace_back(node);
+    }
+    std::vector<Hash> out(nodes.size());
+    for (auto _ : state) {
+        mpt::detail::keccak256_batch(nodes, out.data());
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // One pair of benchmarks per input proof, named by its key in inputs.mpt.
+    static std::vector<std::pair<std::string, Case>> cases;
+    if (const auto* mpt = inputs().if_contains("mpt")) {
+        for (const auto& [name, v] : mpt->as_object()) cases.emplace_back(std::string(name), load(v));
+    }
+    for (const auto& [name, c] : cases) {
+        benchmark::RegisterBenchmark(("BM_mpt_verify_eip1186/" + name).c_str(), BM_mpt_verify_eip1186, c);
+        benchmark::RegisterBenchmark(("BM_mpt_keccak_floor/" + name).c_str(), BM_mpt_keccak_floor, c);
+        benchmark::RegisterBenchmark(("BM_mpt_keccak_batch_floor/" + name).c_str(), BM_mpt_keccak_batch_floor,
+                                     c);
+    }
+    if (cases.empty()) std::cerr << "no mpt inputs (vectors absent): nothing to run\n";
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
