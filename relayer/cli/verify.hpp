@@ -3,6 +3,10 @@
 // rule failed), 2 on a usage or parse error.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <ostream>
+#include <string>
+
 #include "relayer/cli/commands.hpp"
 
 namespace CLI {
@@ -15,6 +19,11 @@ namespace causeway::cli {
 inline constexpr int kVerifyValid = 0;
 inline constexpr int kVerifyInvalid = 1;
 inline constexpr int kVerifyUsage = 2;
+
+// Prints one line of JSON and returns `code`.
+int print_json(std::ostream& out, const boost::json::object& result, int code);
+// Prints {"error": message} and returns kVerifyUsage.
+int print_usage_error(std::ostream& out, const std::string& message);
 
 void add_verify_header_command(CLI::App& verify, Command& selected);      // verify_header.cpp
 void add_verify_proof_command(CLI::App& verify, Command& selected);       // verify_proof.cpp

@@ -22,16 +22,6 @@ namespace json = boost::json;
 using jsonrpc::encode_data;
 using jsonrpc::encode_quantity;
 
-int usage_error(std::ostream& out, const std::string& message) {
-    out << json::serialize(json::object{{"error", message}}) << std::endl;
-    return kVerifyUsage;
-}
-
-int print(std::ostream& out, const json::object& result, int code) {
-    out << json::serialize(result) << std::endl;
-    return code;
-}
-
 // The header as eth_getBlockBy* names its fields, so that the output of --rlp is valid --json input.
 json::object header_json(const BlockHeader& h, const Hash& hash) {
     json::object o;
@@ -79,12 +69,12 @@ json::object mismatch(const Hash& computed, std::string_view key, const Hash& cl
 
 int verify_json(const std::filesystem::path& file, const std::optional<Hash>& expect, std::ostream& out) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) return usage_error(out, "cannot read " + file.string());
+    if (!in) return print_usage_error(out, "cannot read " + file.string());
     std::ostringstream text;
     text << in.rdbuf();
     boost::system::error_code ec;
     const json::value doc = json::parse(text.str(), ec);
-    if (ec) return usage_error(out, file.string() + ": not JSON: " + ec.message());
+    if (ec) return print_usage_error(out, file.string() + ": not JSON: " + ec.message());
     // An RPC response (or just its result member): the result inside (an error or a null result
     // has no header).
     const json::value* value = &doc;
@@ -96,31 +86,31 @@ int verify_json(const std::filesystem::path& file, const std::optional<Hash>& ex
     if (doc.is_object() && is_response(doc.as_object())) {
         const auto& o = doc.as_object();
         if (const auto* error = o.if_contains("error")) {
-            return usage_error(out, file.string() + ": an error response: " + json::serialize(*error));
+            return print_usage_error(out, file.string() + ": an error response: " + json::serialize(*error));
         }
         if (!o.contains("result") || o.at("result").is_null()) {
-            return usage_error(out, file.string() + ": the response has no block (null result)");
+            return print_usage_error(out, file.string() + ": the response has no block (null result)");
         }
         value = &o.at("result");
         path = "result";
     }
     const auto header = jsonrpc::decode_header(*value, path);
-    if (!header) return usage_error(out, file.string() + ": " + header.error().to_string());
+    if (!header) return print_usage_error(out, file.string() + ": " + header.error().to_string());
     if (!header->hash && !expect) {
-        return usage_error(out,
-                           file.string() + ": the header has no hash field to check (pass --expect HASH)");
+        return print_usage_error(
+            out, file.string() + ": the header has no hash field to check (pass --expect HASH)");
     }
 
     const Hash computed = compute_hash(*header);
     if (header->hash && *header->hash != computed) {
         auto result = mismatch(computed, "claimed", *header->hash);
         result["number"] = header->number;
-        return print(out, result, kVerifyInvalid);
+        return print_json(out, result, kVerifyInvalid);
     }
     if (expect && *expect != computed) {
         auto result = mismatch(computed, "expected", *expect);
         result["number"] = header->number;
-        return print(out, result, kVerifyInvalid);
+        return print_json(out, result, kVerifyInvalid);
     }
 
     json::object result{{"valid", true}};
@@ -133,24 +123,24 @@ int verify_json(const std::filesystem::path& file, const std::optional<Hash>& ex
         const std::string prefix = path.empty() ? "" : path + ".";
         if (const auto* v = object.if_contains("sendRoot")) {
             auto h = jsonrpc::decode_hash(*v, prefix + "sendRoot");
-            if (!h) return usage_error(out, file.string() + ": " + h.error().to_string());
+            if (!h) return print_usage_error(out, file.string() + ": " + h.error().to_string());
             claims.send_root = *h;
         }
         if (const auto* v = object.if_contains("sendCount")) {
             auto n = jsonrpc::decode_u64(*v, prefix + "sendCount");
-            if (!n) return usage_error(out, file.string() + ": " + n.error().to_string());
+            if (!n) return print_usage_error(out, file.string() + ": " + n.error().to_string());
             claims.send_count = *n;
         }
         if (const auto* v = object.if_contains("l1BlockNumber")) {
             auto n = jsonrpc::decode_u64(*v, prefix + "l1BlockNumber");
-            if (!n) return usage_error(out, file.string() + ": " + n.error().to_string());
+            if (!n) return print_usage_error(out, file.string() + ": " + n.error().to_string());
             claims.l1_block_number = *n;
         }
         const headers::ArbitrumVerdict verdict = headers::verify_arbitrum_claims(*header, claims);
         if (verdict != headers::ArbitrumVerdict::kValid) {
             json::object bad{{"valid", false}, {"rule", headers::to_string(verdict)}};
             describe(bad, *header, computed);
-            return print(out, bad, kVerifyInvalid);
+            return print_json(out, bad, kVerifyInvalid);
         }
         const auto info = headers::arbitrum_header_info(*header);
         result["arbitrum"] = json::object{{"sendRoot", encode_data(info->send_root)},
@@ -158,34 +148,34 @@ int verify_json(const std::filesystem::path& file, const std::optional<Hash>& ex
                                           {"l1BlockNumber", info->l1_block_number},
                                           {"arbosVersion", info->arbos_version}};
     }
-    return print(out, result, kVerifyValid);
+    return print_json(out, result, kVerifyValid);
 }
 
 int verify_rlp(const std::string& hex, const std::optional<Hash>& expect, std::ostream& out) {
     const auto bytes = from_hex(hex, HexPrefix::kOptional);
-    if (!bytes) return usage_error(out, "--rlp: " + bytes.error().message());
+    if (!bytes) return print_usage_error(out, "--rlp: " + bytes.error().message());
     const headers::HeaderCheck check = headers::verify_header(*bytes, expect.value_or(Hash{}));
     if (!check.header) {
         json::object result{{"valid", false}, {"rule", headers::to_string(check.verdict)}};
         if (check.decode_error) result["error"] = rlp::to_string(*check.decode_error);
-        return print(out, result, kVerifyInvalid);
+        return print_json(out, result, kVerifyInvalid);
     }
     if (expect && check.verdict != headers::HeaderVerdict::kValid) {
         auto result = mismatch(*check.computed, "expected", *expect);
         result["number"] = check.header->number;
-        return print(out, result, kVerifyInvalid);
+        return print_json(out, result, kVerifyInvalid);
     }
     json::object result{{"valid", true}};
     describe(result, *check.header, *check.computed);
     result["header"] = header_json(*check.header, *check.computed);
-    return print(out, result, kVerifyValid);
+    return print_json(out, result, kVerifyValid);
 }
 
 }  // namespace
 
 int run_verify_header(const VerifyHeaderOptions& options, std::ostream& out) {
     if (options.json_file.has_value() == options.rlp_hex.has_value()) {
-        return usage_error(out, "pass exactly one of --json FILE and --rlp HEX");
+        return print_usage_error(out, "pass exactly one of --json FILE and --rlp HEX");
     }
     if (options.json_file) return verify_json(*options.json_file, options.expect, out);
     return verify_rlp(*options.rlp_hex, options.expect, out);

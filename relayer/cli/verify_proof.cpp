@@ -21,16 +21,6 @@ namespace json = boost::json;
 using jsonrpc::encode_data;
 using jsonrpc::encode_quantity;
 
-int usage_error(std::ostream& out, const std::string& message) {
-    out << json::serialize(json::object{{"error", message}}) << std::endl;
-    return kVerifyUsage;
-}
-
-int print(std::ostream& out, const json::object& result, int code) {
-    out << json::serialize(result) << std::endl;
-    return code;
-}
-
 // A slot as a person or an RPC writes it: 32-byte hex, or a number (0x-hex or decimal).
 std::optional<Hash> parse_slot(std::string_view text) {
     if (text.starts_with("0x") && text.size() == 66) {
@@ -77,65 +67,66 @@ json::object verdict_json(const mpt::Eip1186Report& report, const Hash& state_ro
 
 int verify_file(const std::string& root_hex, const std::filesystem::path& file, std::ostream& out) {
     const auto root = hash_from_hex(root_hex);
-    if (!root) return usage_error(out, "--state-root: " + root.error().message());
+    if (!root) return print_usage_error(out, "--state-root: " + root.error().message());
     std::ifstream in(file, std::ios::binary);
-    if (!in) return usage_error(out, "cannot read " + file.string());
+    if (!in) return print_usage_error(out, "cannot read " + file.string());
     std::ostringstream text;
     text << in.rdbuf();
     boost::system::error_code ec;
     const json::value doc = json::parse(text.str(), ec);
-    if (ec) return usage_error(out, file.string() + ": not JSON: " + ec.message());
+    if (ec) return print_usage_error(out, file.string() + ": not JSON: " + ec.message());
     const json::value* value = &doc;
     std::string path;
     if (doc.is_object() && doc.as_object().contains("jsonrpc")) {
         const auto& o = doc.as_object();
         if (const auto* error = o.if_contains("error")) {
-            return usage_error(out, file.string() + ": an error response: " + json::serialize(*error));
+            return print_usage_error(out, file.string() + ": an error response: " + json::serialize(*error));
         }
         if (!o.contains("result") || o.at("result").is_null()) {
-            return usage_error(out, file.string() + ": the response has no proof (null result)");
+            return print_usage_error(out, file.string() + ": the response has no proof (null result)");
         }
         value = &o.at("result");
         path = "result";
     }
     const auto proof = jsonrpc::decode_account_proof(*value, path);
-    if (!proof) return usage_error(out, file.string() + ": " + proof.error().to_string());
+    if (!proof) return print_usage_error(out, file.string() + ": " + proof.error().to_string());
     const auto report = mpt::verify_eip1186_report(*root, *proof);
-    return print(out, verdict_json(report, *root, *proof),
-                 report.verdict == mpt::ProofVerdict::kValid ? kVerifyValid : kVerifyInvalid);
+    return print_json(out, verdict_json(report, *root, *proof),
+                      report.verdict == mpt::ProofVerdict::kValid ? kVerifyValid : kVerifyInvalid);
 }
 
 int verify_rpc(const VerifyProofOptions& options, std::ostream& out) {
     const auto address = address_from_hex(*options.address);
-    if (!address) return usage_error(out, "--address: " + address.error().message());
+    if (!address) return print_usage_error(out, "--address: " + address.error().message());
     std::vector<Hash> slots;
     for (const auto& s : options.slots) {
         const auto slot = parse_slot(s);
-        if (!slot) return usage_error(out, "--slot " + s + ": not a 32-byte hex key or a number below 2^256");
+        if (!slot)
+            return print_usage_error(out, "--slot " + s + ": not a 32-byte hex key or a number below 2^256");
         slots.push_back(*slot);
     }
     jsonrpc::BlockId block = jsonrpc::BlockId::latest();
     if (options.block) {
         auto parsed = jsonrpc::parse_block_id(*options.block);
-        if (!parsed) return usage_error(out, "--block: " + parsed.error().to_string());
+        if (!parsed) return print_usage_error(out, "--block: " + parsed.error().to_string());
         block = *parsed;
     }
     chain::HttpOptions http;
     http.timeout = options.rpc_timeout;
     auto created = chain::HttpJsonRpcClient::create(*options.rpc, http);
-    if (!created) return usage_error(out, "--rpc " + *options.rpc + ": " + created.error());
+    if (!created) return print_usage_error(out, "--rpc " + *options.rpc + ": " + created.error());
     chain::ChainClient& client = **created;
 
     // The header first: its hash is recomputed, so the state root is as good as the block hash.
     const auto header =
         block.block_hash() ? client.header_by_hash(block.block_hash()->hash) : client.header_by_number(block);
-    if (!header) return usage_error(out, "eth_getBlockBy*: " + header.error().to_string());
-    if (!*header) return usage_error(out, "block " + jsonrpc::to_string(block) + " is not available");
+    if (!header) return print_usage_error(out, "eth_getBlockBy*: " + header.error().to_string());
+    if (!*header) return print_usage_error(out, "block " + jsonrpc::to_string(block) + " is not available");
     const Hash computed = jsonrpc::compute_hash(**header);
     const json::object block_json{{"number", (*header)->number}, {"hash", encode_data(computed)}};
     const auto claimed = (*header)->hash;
     if (!claimed || *claimed != computed || (block.block_hash() && block.block_hash()->hash != computed)) {
-        return print(
+        return print_json(
             out,
             json::object{{"valid", false},
                          {"rule", "header hash mismatch"},
@@ -147,22 +138,23 @@ int verify_rpc(const VerifyProofOptions& options, std::ostream& out) {
 
     // The proof at exactly that block.
     const auto proof = client.get_proof(*address, slots, jsonrpc::BlockId::hash(computed));
-    if (!proof) return usage_error(out, "eth_getProof: " + proof.error().to_string());
+    if (!proof) return print_usage_error(out, "eth_getProof: " + proof.error().to_string());
     bool matches = proof->address == *address && proof->storage_proof.size() == slots.size();
     for (std::size_t i = 0; matches && i < slots.size(); ++i)
         matches = proof->storage_proof[i].key == slots[i];
     if (!matches) {
-        return print(out,
-                     json::object{{"valid", false},
-                                  {"rule", "response does not match the request"},
-                                  {"block", block_json},
-                                  {"address", to_checksum_hex(proof->address)}},
-                     kVerifyInvalid);
+        return print_json(out,
+                          json::object{{"valid", false},
+                                       {"rule", "response does not match the request"},
+                                       {"block", block_json},
+                                       {"address", to_checksum_hex(proof->address)}},
+                          kVerifyInvalid);
     }
     const auto report = mpt::verify_eip1186_report(state_root, *proof);
     json::object result = verdict_json(report, state_root, *proof);
     result["block"] = block_json;
-    return print(out, result, report.verdict == mpt::ProofVerdict::kValid ? kVerifyValid : kVerifyInvalid);
+    return print_json(out, result,
+                      report.verdict == mpt::ProofVerdict::kValid ? kVerifyValid : kVerifyInvalid);
 }
 
 }  // namespace
@@ -171,18 +163,18 @@ int run_verify_proof(const VerifyProofOptions& options, std::ostream& out) {
     const bool from_file = options.state_root || options.proof_file;
     const bool from_rpc = options.rpc || options.address || !options.slots.empty() || options.block;
     if (from_file == from_rpc) {
-        return usage_error(out,
-                           "pass either --state-root HEX --proof FILE, or --rpc URL --address ADDR "
-                           "[--slot KEY ...] [--block N]");
+        return print_usage_error(out,
+                                 "pass either --state-root HEX --proof FILE, or --rpc URL --address ADDR "
+                                 "[--slot KEY ...] [--block N]");
     }
     if (from_file) {
         if (!options.state_root || !options.proof_file) {
-            return usage_error(out, "--state-root and --proof go together");
+            return print_usage_error(out, "--state-root and --proof go together");
         }
         return verify_file(*options.state_root, *options.proof_file, out);
     }
     if (!options.rpc || !options.address)
-        return usage_error(out, "--rpc needs --address (and --address --rpc)");
+        return print_usage_error(out, "--rpc needs --address (and --address --rpc)");
     return verify_rpc(options, out);
 }
 
