@@ -1,5 +1,7 @@
 #include "light-clients/finality.hpp"
 
+#include <limits>
+
 namespace causeway::finality {
 
 std::string_view to_string(Level level) noexcept {
@@ -67,7 +69,11 @@ Verdict evaluate(const Policy& policy, uint64_t block_number, const ChainView& c
 Verdict evaluate_anchor(const Policy& policy, std::optional<uint64_t> proposed_at, uint64_t now,
                         uint64_t* final_at) noexcept {
     if (!proposed_at) return Verdict::kAwaitingAnchor;
-    const uint64_t at = *proposed_at + policy.challenge_window_s;
+    // The first second strictly after the window, saturating rather than wrapping.
+    constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+    const uint64_t end =
+        *proposed_at > kMax - policy.challenge_window_s ? kMax : *proposed_at + policy.challenge_window_s;
+    const uint64_t at = end == kMax ? kMax : end + 1;
     if (final_at) *final_at = at;
     return now >= at ? Verdict::kFinal : Verdict::kAwaitingChallengeWindow;
 }

@@ -53,7 +53,9 @@ enum class [[nodiscard]] Verdict : uint8_t{
 Verdict evaluate(const Policy& policy, uint64_t block_number, const ChainView& chain) noexcept;
 
 // The optimistic rule: an anchor proposed at `proposed_at` (unix seconds) is final once the
-// challenge window has passed. Returns the verdict and, in `final_at`, when it is or will be final.
+// challenge window has passed, strictly, as the L1 contracts check it (OptimismPortal:
+// `block.timestamp > timestamp + FINALIZATION_PERIOD_SECONDS`). Returns the verdict and, in
+// `final_at`, the first second at which it is final: proposed_at + window + 1 (saturating).
 Verdict evaluate_anchor(const Policy& policy, std::optional<uint64_t> proposed_at, uint64_t now,
                         uint64_t* final_at = nullptr) noexcept;
 

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <limits>
 
 #include "light-clients/finality.hpp"
 
@@ -37,7 +38,11 @@ TEST_CASE("challenge windows", "[light-clients][finality]") {
     const Policy policy{1, 3600, Level::kAnchored};
     uint64_t at = 0;
     CHECK(evaluate_anchor(policy, std::nullopt, 5000) == Verdict::kAwaitingAnchor);
-    CHECK(evaluate_anchor(policy, 1000, 4599, &at) == Verdict::kAwaitingChallengeWindow);
-    CHECK(at == 4600);
-    CHECK(evaluate_anchor(policy, 1000, 4600, &at) == Verdict::kFinal);
+    // Strictly after the window, as OptimismPortal checks it.
+    CHECK(evaluate_anchor(policy, 1000, 4600, &at) == Verdict::kAwaitingChallengeWindow);
+    CHECK(at == 4601);
+    CHECK(evaluate_anchor(policy, 1000, 4601, &at) == Verdict::kFinal);
+    CHECK(evaluate_anchor(policy, std::numeric_limits<uint64_t>::max() - 10, 0, &at) ==
+          Verdict::kAwaitingChallengeWindow);
+    CHECK(at == std::numeric_limits<uint64_t>::max());
 }

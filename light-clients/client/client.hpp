@@ -160,9 +160,8 @@ struct OpStackEvidence {
 [[nodiscard]] std::pair<Hash, Hash> l2_output_slots(const u256& outputs_slot, const u256& index) noexcept;
 
 // Finality: finality::evaluate_anchor with the route's policy, i.e. final_at = proposal timestamp
-// + challenge_window_s and final when now >= final_at. (OptimismPortal's own check is strict,
-// `block.timestamp > timestamp + FINALIZATION_PERIOD_SECONDS`, one second later for the same
-// window; set the window one above the portal's to match it exactly.)
+// + challenge_window_s + 1, the first second OptimismPortal's strict check
+// (`block.timestamp > timestamp + FINALIZATION_PERIOD_SECONDS`) accepts.
 [[nodiscard]] Result verify_opstack(const OpStackConfig& config, const OpStackEvidence& evidence,
                                     uint64_t now);
 

@@ -186,7 +186,8 @@ TEST_CASE("client on anvil: OP Stack message from a trusted L1 hash", "[light-cl
     e.l2_header = encode_header(block.header);
     e.message = message_evidence(*l2, id, block.header.number);
 
-    const uint64_t window_end = proposed_at + config.policy.challenge_window_s;
+    // The first second after the window (the check is strict, as on L1).
+    const uint64_t window_end = proposed_at + config.policy.challenge_window_s + 1;
     const auto ok = client::verify_opstack(config, e, proposed_at + 1);
     REQUIRE(ok.verdict == Verdict::kValid);
     CHECK(ok.l2_block_number == block.header.number);

@@ -306,7 +306,7 @@ TEST_CASE("client: OP Stack, every link valid, then each broken", "[light-client
     const auto ok = f.run();
     REQUIRE(ok.verdict == Verdict::kValid);
     CHECK(ok.l2_block_number == OpFixture::kL2Number);
-    CHECK(ok.final_at == f.proposed_at + OpFixture::kWindow);
+    CHECK(ok.final_at == f.proposed_at + OpFixture::kWindow + 1);
     CHECK(ok.is_final());
     CHECK(ok.l1_anchor_number == 100);
     CHECK(ok.l2_state_root == f.l2_state.root());
@@ -314,13 +314,13 @@ TEST_CASE("client: OP Stack, every link valid, then each broken", "[light-client
     auto& e = f.evidence;
     check_l1_links(e.l1, [&] { return f.run(); });
 
-    SECTION("finality: before and at the window's end") {
-        const auto before = f.run(f.proposed_at + OpFixture::kWindow - 1);
+    SECTION("finality: at the window's end, and the second after") {
+        const auto before = f.run(f.proposed_at + OpFixture::kWindow);
         CHECK(before.ok());
         CHECK(before.finality == finality::Verdict::kAwaitingChallengeWindow);
         CHECK(!before.is_final());
-        CHECK(before.final_at == f.proposed_at + OpFixture::kWindow);
-        CHECK(f.run(f.proposed_at + OpFixture::kWindow).is_final());
+        CHECK(before.final_at == f.proposed_at + OpFixture::kWindow + 1);
+        CHECK(f.run(f.proposed_at + OpFixture::kWindow + 1).is_final());
     }
     SECTION("wrong oracle address") {
         f.config.oracle = addr(0x0b);
