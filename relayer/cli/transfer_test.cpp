@@ -13,6 +13,7 @@
 #include "relayer/cli/keys.hpp"
 #include "relayer/cli/transfer.hpp"
 #include "tests/support/anvil.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace causeway;
 using namespace causeway::cli;
@@ -22,25 +23,13 @@ namespace {
 
 const u256 kEther = u256(1'000'000'000'000'000'000ull);
 
-// A file in a fresh temporary folder, removed with the folder.
-class TempFile {
-  public:
-    TempFile(std::string_view content, fs::perms mode) {
-        std::string dir_template = (fs::temp_directory_path() / "causeway-cli-test-XXXXXX").string();
-        REQUIRE(mkdtemp(dir_template.data()) != nullptr);
-        dir_ = dir_template;
-        path_ = dir_ / "key";
-        std::ofstream(path_) << content;
-        fs::permissions(path_, mode);
-    }
-    ~TempFile() {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
+// A key file with the given mode, in a temporary folder removed with it.
+struct TempFile {
+    TempFile(std::string_view content, fs::perms mode) : path_(dir_.write("key", content, mode)) {}
     [[nodiscard]] const fs::path& path() const { return path_; }
 
   private:
-    fs::path dir_;
+    test::TempDir dir_{"causeway-cli-test"};
     fs::path path_;
 };
 

@@ -15,39 +15,16 @@
 #include "core/hex.hpp"
 #include "relayer/cli/verify_header.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/vectors.hpp"
 
 using namespace causeway;
 using namespace causeway::cli;
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using test::TempDir;
 
 namespace {
-
-// A fresh temporary folder, removed at the end of the test.
-class TempDir {
-  public:
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "causeway-verify-header-XXXXXX").string();
-        REQUIRE(mkdtemp(t.data()) != nullptr);
-        dir_ = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
-    fs::path write(const std::string& name, const std::string& content) const {
-        const fs::path p = dir_ / name;
-        std::ofstream(p) << content;
-        return p;
-    }
-    fs::path write_json(const std::string& name, const json::value& v) const {
-        return write(name, json::serialize(v));
-    }
-
-  private:
-    fs::path dir_;
-};
 
 struct Run {
     int code = -1;
@@ -148,7 +125,7 @@ TEST_CASE("verify header --json accepts every real header with its hash", "[cli]
         }
         REQUIRE(!headers.empty());
         for (const auto& h : headers) {
-            const fs::path p = tmp.write_json("split.json", h);
+            const fs::path p = tmp.write("split.json", json::serialize(h));
             const Run r = run_json(p);
             CHECK(r.code == 0);
             CHECK(r.out.at("valid").as_bool());
@@ -176,7 +153,7 @@ TEST_CASE("verify header --json: a tampered header or a false claim exits 1 and 
 
     // A changed field: the recomputed hash differs from the claimed one.
     doc.at("result").as_object()["gasUsed"] = "0x1";
-    Run r = run_json(tmp.write_json("tampered.json", doc));
+    Run r = run_json(tmp.write("tampered.json", json::serialize(doc)));
     CHECK(r.code == 1);
     CHECK(!r.out.at("valid").as_bool());
     CHECK(str(r.out.at("rule")) == "hash mismatch");
@@ -195,7 +172,7 @@ TEST_CASE("verify header --json: a tampered header or a false claim exits 1 and 
     // Without its hash field there is nothing to check, unless --expect supplies it.
     doc = test::read_vector_json(file);
     doc.at("result").as_object().erase("hash");
-    const fs::path unhashed = tmp.write_json("unhashed.json", doc);
+    const fs::path unhashed = tmp.write("unhashed.json", json::serialize(doc));
     r = run_json(unhashed);
     CHECK(r.code == 2);
     CHECK(str(r.out.at("error")).find("no hash field") != std::string::npos);
@@ -207,15 +184,17 @@ TEST_CASE("verify header --json: a tampered header or a false claim exits 1 and 
     std::string send_root = str(block.at("result").at("sendRoot"));
     send_root[10] = send_root[10] == '0' ? '1' : '0';
     block.at("result").as_object()["sendRoot"] = send_root;
-    r = run_json(tmp.write_json("arbitrum.json", block));
+    r = run_json(tmp.write("arbitrum.json", json::serialize(block)));
     CHECK(r.code == 1);
     CHECK(str(r.out.at("rule")) == "send root mismatch");
     block = arb.at("blocks").at(0).at("response");
     block.at("result").as_object()["sendCount"] = "0x1";
-    CHECK(str(run_json(tmp.write_json("arbitrum.json", block)).out.at("rule")) == "send count mismatch");
+    CHECK(str(run_json(tmp.write("arbitrum.json", json::serialize(block))).out.at("rule")) ==
+          "send count mismatch");
     block = arb.at("blocks").at(0).at("response");
     block.at("result").as_object()["l1BlockNumber"] = "0x1";
-    CHECK(str(run_json(tmp.write_json("arbitrum.json", block)).out.at("rule")) == "l1 block number mismatch");
+    CHECK(str(run_json(tmp.write("arbitrum.json", json::serialize(block))).out.at("rule")) ==
+          "l1 block number mismatch");
 }
 
 TEST_CASE("verify header --json: unreadable input exits 2", "[cli][headers]") {
@@ -245,7 +224,7 @@ TEST_CASE("verify header --rlp decodes and prints, and the output verifies as --
     CHECK(str(r.out.at("layout")) == "frontier");
     CHECK(str(r.out.at("header").at("extraData")) == "0x68697665636861696e");  // "hivechain"
     // The printed header is a valid --json input with the same hash.
-    const Run again = run_json(tmp.write_json("printed.json", r.out.at("header")));
+    const Run again = run_json(tmp.write("printed.json", json::serialize(r.out.at("header"))));
     CHECK(again.code == 0);
     CHECK(str(again.out.at("hash")) == hash);
 

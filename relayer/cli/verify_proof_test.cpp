@@ -18,36 +18,16 @@
 #include "relayer/cli/verify_proof.hpp"
 #include "tests/support/anvil.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/vectors.hpp"
 
 using namespace causeway;
 using namespace causeway::cli;
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using test::TempDir;
 
 namespace {
-
-class TempDir {
-  public:
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "causeway-verify-proof-XXXXXX").string();
-        REQUIRE(mkdtemp(t.data()) != nullptr);
-        dir_ = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
-    fs::path write(const std::string& name, const std::string& content) const {
-        const fs::path p = dir_ / name;
-        std::ofstream(p) << content;
-        return p;
-    }
-    [[nodiscard]] const fs::path& path() const { return dir_; }
-
-  private:
-    fs::path dir_;
-};
 
 struct Run {
     int code = -1;
