@@ -22,6 +22,7 @@
 #include "light-clients/zk/anchor.hpp"
 #include "relayer/chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
+#include "tests/support/anvil_rpc.hpp"
 #include "tests/support/vectors.hpp"
 
 using namespace causeway;
@@ -29,26 +30,6 @@ using client::Verdict;
 namespace json = boost::json;
 
 namespace {
-
-std::unique_ptr<chain::HttpJsonRpcClient> connect(const test::Anvil& anvil) {
-    auto client = chain::HttpJsonRpcClient::create(anvil.url());
-    REQUIRE(client);
-    return std::move(*client);
-}
-
-void rpc(chain::ChainClient& client, std::string method, json::array params) {
-    const auto r = client.request(chain::RpcCall{std::move(method), std::move(params)});
-    if (!r) FAIL(r.error().to_string());
-}
-
-void set_storage(chain::ChainClient& client, const Address& account, const Hash& slot, const Hash& value) {
-    rpc(client, "anvil_setStorageAt",
-        {json::string(to_hex(account)), json::string(to_hex(slot)), json::string(to_hex(value))});
-}
-
-void set_code(chain::ChainClient& client, const Address& account) {
-    rpc(client, "anvil_setCode", {json::string(to_hex(account)), json::string("0x6000")});
-}
 
 test::AnvilOptions with_chain_id(uint64_t id) {
     test::AnvilOptions options;
@@ -60,16 +41,13 @@ Hash word(const u256& v) {
     return u256_to_hash(v);
 }
 
+using test::connect;
+using test::set_code;
+using test::set_storage;
+
 // Mines a block 12 seconds after the last and returns its header, checked against the node's hash.
 BlockHeader mine(chain::ChainClient& client) {
-    rpc(client, "evm_increaseTime", {12});
-    rpc(client, "evm_mine", {});
-    auto header = client.header_by_number(jsonrpc::BlockId::latest());
-    REQUIRE(header);
-    REQUIRE(*header);
-    REQUIRE((*header)->hash);
-    REQUIRE(compute_hash(**header) == *(*header)->hash);
-    return **header;
+    return test::mine(client, 12);
 }
 
 // The anchor block, then `after` more blocks; the newest block's hash is the trusted one.

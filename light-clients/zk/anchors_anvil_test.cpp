@@ -17,42 +17,17 @@
 #include "light-clients/zk/anchor.hpp"
 #include "relayer/chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
+#include "tests/support/anvil_rpc.hpp"
 
 using namespace causeway;
 namespace json = boost::json;
 
 namespace {
 
-std::unique_ptr<chain::HttpJsonRpcClient> connect(const test::Anvil& anvil) {
-    auto client = chain::HttpJsonRpcClient::create(anvil.url());
-    REQUIRE(client);
-    return std::move(*client);
-}
-
-void rpc(chain::ChainClient& client, std::string method, json::array params) {
-    const auto r = client.request(chain::RpcCall{std::move(method), std::move(params)});
-    if (!r) FAIL(r.error().to_string());
-}
-
-void set_storage(chain::ChainClient& client, const Address& account, const Hash& slot, const Hash& value) {
-    rpc(client, "anvil_setStorageAt",
-        {json::string(to_hex(account)), json::string(to_hex(slot)), json::string(to_hex(value))});
-}
-
-void set_code(chain::ChainClient& client, const Address& account, std::string_view code) {
-    rpc(client, "anvil_setCode", {json::string(to_hex(account)), json::string(code)});
-}
-
-// Mines a block and returns its header, checked: keccak256(rlp(header)) is the hash the node gives.
-jsonrpc::BlockHeader mine(chain::ChainClient& client) {
-    rpc(client, "evm_mine", {});
-    auto header = client.header_by_number(jsonrpc::BlockId::latest());
-    REQUIRE(header);
-    REQUIRE(*header);
-    REQUIRE((*header)->hash);
-    REQUIRE(compute_hash(**header) == *(*header)->hash);
-    return **header;
-}
+using test::connect;
+using test::mine;
+using test::set_code;
+using test::set_storage;
 
 Hash random_hash(std::mt19937_64& rng) {
     Hash h;
