@@ -4,8 +4,12 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <expected>
+#include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "relayer/cli/commands.hpp"
 
@@ -24,6 +28,16 @@ inline constexpr int kVerifyUsage = 2;
 int print_json(std::ostream& out, const boost::json::object& result, int code);
 // Prints {"error": message} and returns kVerifyUsage.
 int print_usage_error(std::ostream& out, const std::string& message);
+
+// An RPC result read from a JSON file that holds it bare or as a whole JSON-RPC response
+// ({jsonrpc, id, result} or {result}). `path` is where the result sat, for error messages.
+struct RpcResultFile {
+    boost::json::value result;
+    std::string path;
+};
+// The error is a one-line message naming the file; `what` names the result ("block", "proof").
+[[nodiscard]] std::expected<RpcResultFile, std::string> read_rpc_result_file(
+    const std::filesystem::path& file, std::string_view what);
 
 void add_verify_header_command(CLI::App& verify, Command& selected);      // verify_header.cpp
 void add_verify_proof_command(CLI::App& verify, Command& selected);       // verify_proof.cpp

@@ -2,10 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "core/block_header.hpp"
 #include "core/hex.hpp"
@@ -68,33 +66,10 @@ json::object mismatch(const Hash& computed, std::string_view key, const Hash& cl
 }
 
 int verify_json(const std::filesystem::path& file, const std::optional<Hash>& expect, std::ostream& out) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return print_usage_error(out, "cannot read " + file.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    const json::value doc = json::parse(text.str(), ec);
-    if (ec) return print_usage_error(out, file.string() + ": not JSON: " + ec.message());
-    // An RPC response (or just its result member): the result inside (an error or a null result
-    // has no header).
-    const json::value* value = &doc;
-    std::string path;
-    const auto is_response = [](const json::object& o) {
-        return o.contains("jsonrpc") ||
-               ((o.contains("result") || o.contains("error")) && !o.contains("parentHash"));
-    };
-    if (doc.is_object() && is_response(doc.as_object())) {
-        const auto& o = doc.as_object();
-        if (const auto* error = o.if_contains("error")) {
-            return print_usage_error(out, file.string() + ": an error response: " + json::serialize(*error));
-        }
-        if (!o.contains("result") || o.at("result").is_null()) {
-            return print_usage_error(out, file.string() + ": the response has no block (null result)");
-        }
-        value = &o.at("result");
-        path = "result";
-    }
-    const auto header = jsonrpc::decode_header(*value, path);
+    const auto input = read_rpc_result_file(file, "block");
+    if (!input) return print_usage_error(out, input.error());
+    const json::value* value = &input->result;
+    const auto header = jsonrpc::decode_header(*value, input->path);
     if (!header) return print_usage_error(out, file.string() + ": " + header.error().to_string());
     if (!header->hash && !expect) {
         return print_usage_error(
@@ -120,7 +95,7 @@ int verify_json(const std::filesystem::path& file, const std::optional<Hash>& ex
     const auto& object = value->as_object();
     if (object.contains("sendRoot") || object.contains("sendCount") || object.contains("l1BlockNumber")) {
         headers::ArbitrumClaims claims;
-        const std::string prefix = path.empty() ? "" : path + ".";
+        const std::string prefix = input->path.empty() ? "" : input->path + ".";
         if (const auto* v = object.if_contains("sendRoot")) {
             auto h = jsonrpc::decode_hash(*v, prefix + "sendRoot");
             if (!h) return print_usage_error(out, file.string() + ": " + h.error().to_string());

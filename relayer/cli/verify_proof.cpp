@@ -2,10 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "core/hex.hpp"
 #include "core/jsonrpc.hpp"
@@ -68,27 +66,9 @@ json::object verdict_json(const mpt::Eip1186Report& report, const Hash& state_ro
 int verify_file(const std::string& root_hex, const std::filesystem::path& file, std::ostream& out) {
     const auto root = hash_from_hex(root_hex);
     if (!root) return print_usage_error(out, "--state-root: " + root.error().message());
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return print_usage_error(out, "cannot read " + file.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    const json::value doc = json::parse(text.str(), ec);
-    if (ec) return print_usage_error(out, file.string() + ": not JSON: " + ec.message());
-    const json::value* value = &doc;
-    std::string path;
-    if (doc.is_object() && doc.as_object().contains("jsonrpc")) {
-        const auto& o = doc.as_object();
-        if (const auto* error = o.if_contains("error")) {
-            return print_usage_error(out, file.string() + ": an error response: " + json::serialize(*error));
-        }
-        if (!o.contains("result") || o.at("result").is_null()) {
-            return print_usage_error(out, file.string() + ": the response has no proof (null result)");
-        }
-        value = &o.at("result");
-        path = "result";
-    }
-    const auto proof = jsonrpc::decode_account_proof(*value, path);
+    const auto input = read_rpc_result_file(file, "proof");
+    if (!input) return print_usage_error(out, input.error());
+    const auto proof = jsonrpc::decode_account_proof(input->result, input->path);
     if (!proof) return print_usage_error(out, file.string() + ": " + proof.error().to_string());
     const auto report = mpt::verify_eip1186_report(*root, *proof);
     return print_json(out, verdict_json(report, *root, *proof),
