@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench/bench_inputs.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "core/rlp.hpp"
@@ -21,20 +22,7 @@ using namespace causeway;
 
 namespace {
 
-const boost::json::object& inputs() {
-    static const boost::json::object obj = [] {
-        const char* path = std::getenv("CAUSEWAY_BENCH_INPUTS");
-        if (!path) {
-            std::cerr << "CAUSEWAY_BENCH_INPUTS is not set (run through `make bench`)\n";
-            std::exit(2);
-        }
-        std::ifstream in(path);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return boost::json::parse(ss.str()).as_object();
-    }();
-    return obj;
-}
+using bench::inputs;
 
 std::string_view str(const boost::json::value& v) {
     return v.as_string();

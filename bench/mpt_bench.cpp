@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench/bench_inputs.hpp"
 #include "core/hex.hpp"
 #include "core/jsonrpc.hpp"
 #include "core/keccak.hpp"
@@ -19,20 +20,7 @@ using namespace causeway;
 
 namespace {
 
-const boost::json::object& inputs() {
-    static const boost::json::object obj = [] {
-        const char* path = std::getenv("CAUSEWAY_BENCH_INPUTS");
-        if (!path) {
-            std::cerr << "CAUSEWAY_BENCH_INPUTS is not set (run through `make bench`)\n";
-            std::exit(2);
-        }
-        std::ifstream in(path);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return boost::json::parse(ss.str()).as_object();
-    }();
-    return obj;
-}
+using bench::inputs;
 
 struct Case {
     Hash state_root;
