@@ -51,10 +51,17 @@ TEST_CASE("Merkle-Patricia proof verdicts match @ethereumjs/mpt", "[differential
         if (category != "strict" || ours_ok == ejs_ok) ++same;
         ++counts[category + (ours_ok ? (ours.value ? " (value)" : " (absent)") : " (rejected)")];
     }
-    CHECK(same >= kGenerated);
-    CHECK(counts["real (value)"] > 0);
-    CHECK(counts["real (absent)"] > 0);
-    CHECK(counts["real-mutated (rejected)"] > 500);
+    CHECK(counts["generated (value)"] > 0);
+    CHECK(counts["generated (absent)"] > 0);
+    CHECK(counts["generated-mutated (rejected)"] > 0);
+    if (test::vectors_dir()) {
+        CHECK(same >= kGenerated);
+        CHECK(counts["real (value)"] > 0);
+        CHECK(counts["real (absent)"] > 0);
+        CHECK(counts["real-mutated (rejected)"] > 500);
+    } else {
+        WARN("test vectors not found: the real proofs and their mutations were skipped");
+    }
     for (const auto& [name, n] : counts)
         test::report_cases("differential: MPT vs @ethereumjs/mpt: " + name, n);
     test::report_cases("differential: MPT vs @ethereumjs/mpt: same verdict and value", same);
