@@ -1,0 +1,137 @@
+#include "db/migrate.hpp"
+
+#include <map>
+#include <pqxx/pqxx>
+
+#include "core/hex.hpp"
+#include "core/keccak.hpp"
+
+namespace causeway::db {
+namespace {
+
+std::string checksum(std::string_view sql) { return to_hex(keccak256(to_view(sql)), false); }
+
+std::string label(const Migration& m) {
+    char version[8];
+    std::snprintf(version, sizeof version, "%04d", m.version);
+    return std::string(version) + "_" + std::string(m.name);
+}
+
+// Holds the schema's migration lock for the life of the object (session-level advisory lock).
+class MigrationLock {
+  public:
+    explicit MigrationLock(Connection& conn) : conn_(conn) {
+        pqxx::nontransaction tx(conn_.raw());
+        tx.exec_params("SELECT pg_advisory_lock(hashtext($1))", key());
+    }
+    ~MigrationLock() {
+        try {
+            pqxx::nontransaction tx(conn_.raw());
+            tx.exec_params("SELECT pg_advisory_unlock(hashtext($1))", key());
+        } catch (...) {
+            // The lock goes with the session anyway.
+        }
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+  private:
+    [[nodiscard]] std::string key() const { return "causeway.migrate." + conn_.schema(); }
+    Connection& conn_;
+};
+
+struct Applied {
+    std::string name;
+    std::string checksum;
+};
+
+std::map<int, Applied> applied_migrations(pqxx::transaction_base& tx, const std::string& schema) {
+    std::map<int, Applied> out;
+    const auto exists = tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", schema + ".schema_migrations");
+    if (!exists[0].as<bool>()) return out;
+    for (const auto& row : tx.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version")) {
+        out[row[0].as<int>()] = Applied{row[1].as<std::string>(), row[2].as<std::string>()};
+    }
+    return out;
+}
+
+int latest_known() { return known_migrations().empty() ? 0 : known_migrations().back().version; }
+
+void check_applied(const std::map<int, Applied>& applied) {
+    if (!applied.empty() && applied.rbegin()->first > latest_known()) {
+        throw Error("the database schema is at version " + std::to_string(applied.rbegin()->first) +
+                    ", newer than this causeway knows (" + std::to_string(latest_known()) +
+                    "); run a causeway at least as new as the one that migrated it");
+    }
+    for (const auto& m : known_migrations()) {
+        const auto it = applied.find(m.version);
+        if (it != applied.end() && it->second.checksum != checksum(m.sql)) {
+            throw Error("migration " + label(m) + " was applied from different SQL (checksum " +
+                        it->second.checksum.substr(0, 12) + "..., this binary has " +
+                        checksum(m.sql).substr(0, 12) + "...); refusing to continue");
+        }
+    }
+}
+
+}  // namespace
+
+MigrationReport migrate(Connection& conn) {
+    try {
+        MigrationLock lock(conn);
+        {
+            pqxx::work tx(conn.raw());
+            tx.exec("CREATE SCHEMA IF NOT EXISTS " + conn.schema());
+            tx.exec(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())");
+            tx.commit();
+        }
+        MigrationReport report;
+        std::map<int, Applied> applied;
+        {
+            pqxx::read_transaction tx(conn.raw());
+            applied = applied_migrations(tx, conn.schema());
+        }
+        check_applied(applied);
+        report.from_version = applied.empty() ? 0 : applied.rbegin()->first;
+        report.to_version = report.from_version;
+        for (const auto& m : known_migrations()) {
+            if (applied.contains(m.version)) continue;
+            pqxx::work tx(conn.raw());
+            try {
+                tx.exec(std::string(m.sql));
+            } catch (const pqxx::sql_error& e) {
+                throw Error("migration " + label(m) + " failed: " + e.what());
+            }
+            tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", m.version,
+                           std::string(m.name), checksum(m.sql));
+            tx.commit();
+            report.applied.push_back(label(m));
+            report.to_version = m.version;
+        }
+        return report;
+    } catch (const pqxx::failure& e) {
+        throw Error(std::string("migrate: ") + e.what());
+    }
+}
+
+int schema_version(Connection& conn) {
+    pqxx::read_transaction tx(conn.raw());
+    const auto applied = applied_migrations(tx, conn.schema());
+    return applied.empty() ? 0 : applied.rbegin()->first;
+}
+
+void require_current_schema(Connection& conn) {
+    const int version = schema_version(conn);
+    if (version < latest_known()) {
+        throw Error("the database schema '" + conn.schema() + "' is at version " + std::to_string(version) +
+                    ", this causeway needs " + std::to_string(latest_known()) + ": run `causeway db migrate`");
+    }
+    if (version > latest_known()) {
+        throw Error("the database schema '" + conn.schema() + "' is at version " + std::to_string(version) +
+                    ", newer than this causeway knows (" + std::to_string(latest_known()) + ")");
+    }
+}
+
+}  // namespace causeway::db

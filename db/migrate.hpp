@@ -1,0 +1,43 @@
+// Schema migrations: db/migrations/NNNN_name.sql, compiled into the binary and applied in order.
+// A versions table in the schema records what was applied (with each file's keccak256), so
+// re-running is a no-op, an edited migration is noticed, and a database migrated by a newer
+// causeway is refused rather than misread.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/connection.hpp"
+
+namespace causeway::db {
+
+struct Migration {
+    int version = 0;
+    std::string_view name;
+    std::string_view sql;
+};
+
+// Every migration this binary carries, by version (1, 2, ...; no gaps).
+std::span<const Migration> known_migrations() noexcept;
+
+struct MigrationReport {
+    int from_version = 0;  // the schema's version before
+    int to_version = 0;    // and after
+    std::vector<std::string> applied;  // "0001_queue", ...
+};
+
+// Applies the migrations the database lacks, each in its own transaction, under an advisory lock
+// so that two migrators never interleave. Throws Error when the database is newer than this
+// binary or an applied migration's checksum differs from the binary's copy.
+MigrationReport migrate(Connection& conn);
+
+// The schema's version (0 when never migrated).
+int schema_version(Connection& conn);
+
+// For the daemons and admin commands: throws Error unless the schema is exactly current, saying
+// to run `causeway db migrate` (older) or to upgrade causeway (newer).
+void require_current_schema(Connection& conn);
+
+}  // namespace causeway::db

@@ -1,0 +1,196 @@
+#include "db/routes.hpp"
+
+#include <pqxx/pqxx>
+
+#include "db/sql.hpp"
+
+namespace causeway::db {
+namespace {
+
+using OptI64 = std::optional<int64_t>;
+OptI64 opt64(std::optional<uint32_t> v) { return v ? OptI64(*v) : std::nullopt; }
+
+constexpr std::string_view kScope =
+    "($1::bigint IS NULL OR origin = $1) AND ($2::bigint IS NULL OR destination = $2)"
+    " AND ($3::bigint IS NULL OR origin = $3 OR destination = $3)";
+
+Timestamp to_time(int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+
+RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_view actor, std::string_view reason,
+                       bool pause) {
+    if (const auto problem = scope.problem(); !problem.empty()) throw Error(problem);
+    if (actor.empty()) throw Error("an actor is required (who is doing this)");
+    const std::string action = pause ? "route.pause" : "route.resume";
+    return sql::guarded(action, [&] {
+        pqxx::work tx(conn.raw());
+        const std::string set = pause ? "paused = true, paused_by = $4, paused_reason = $5, paused_at = now()"
+                                      : "paused = false, paused_by = NULL, paused_reason = NULL, paused_at = NULL";
+        const auto row = tx.exec_params1(
+            "WITH target AS (SELECT * FROM routes WHERE " + std::string(kScope) +
+                " FOR UPDATE),"
+                " changed AS (UPDATE routes r SET " +
+                set + ", updated_at = now() FROM target t"
+                "   WHERE r.origin = t.origin AND r.destination = t.destination AND t.paused = " +
+                (pause ? "false" : "true") +
+                "   RETURNING r.*),"
+                " audit AS (INSERT INTO audit_log (actor, action, target, reason, before, after)"
+                "   SELECT $4, $6, c.origin || '->' || c.destination, $5, to_jsonb(t), to_jsonb(c)"
+                "   FROM changed c JOIN target t ON t.origin = c.origin AND t.destination = c.destination)"
+                " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM changed)",
+            opt64(scope.origin), opt64(scope.destination), opt64(scope.chain), std::string(actor),
+            reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)), action);
+        RouteChange change{row[0].as<std::size_t>(), row[1].as<std::size_t>()};
+        if (change.changed == 0) {
+            tx.exec_params(
+                "INSERT INTO audit_log (actor, action, target, reason) VALUES ($1, $2, $3, $4)", std::string(actor),
+                action + (change.matched == 0 ? ".no_route" : ".unchanged"), scope.describe(),
+                reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)));
+        }
+        tx.exec_params("SELECT pg_notify($1, $2)", conn.routes_channel(), action);
+        if (!pause && change.changed > 0) {
+            for (const auto stage : {"observed", "verified", "submitted"}) {
+                tx.exec_params("SELECT pg_notify($1, $2)", conn.queue_channel(), std::string(stage));
+            }
+        }
+        tx.commit();
+        return change;
+    });
+}
+
+}  // namespace
+
+std::string RouteScope::problem() const {
+    const bool any = origin || destination || chain;
+    if (all && any) return "--all cannot be combined with --origin, --destination or --chain";
+    if (!all && !any) return "choose the routes: --origin and/or --destination, --chain, or --all";
+    if (chain && (origin || destination)) return "--chain cannot be combined with --origin or --destination";
+    return {};
+}
+
+std::string RouteScope::describe() const {
+    if (all) return "all routes";
+    if (chain) return "touching " + std::to_string(*chain);
+    if (origin && destination) return std::to_string(*origin) + "->" + std::to_string(*destination);
+    if (origin) return "from " + std::to_string(*origin);
+    if (destination) return "to " + std::to_string(*destination);
+    return "no routes";
+}
+
+RouteChange pause_routes(Connection& conn, const RouteScope& scope, std::string_view actor, std::string_view reason) {
+    return set_paused(conn, scope, actor, reason, true);
+}
+
+RouteChange resume_routes(Connection& conn, const RouteScope& scope, std::string_view actor,
+                          std::string_view reason) {
+    return set_paused(conn, scope, actor, reason, false);
+}
+
+void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor, std::string_view reason) {
+    if (actor.empty()) throw Error("an actor is required (who is doing this)");
+    if (u.security_mode && *u.security_mode != "committee" && *u.security_mode != "optimistic" &&
+        *u.security_mode != "validity") {
+        throw Error("security mode must be committee, optimistic or validity, not '" + *u.security_mode + "'");
+    }
+    if (u.rate_per_second.has_value() != u.burst.has_value()) throw Error("a rate limit needs both a rate and a burst");
+    if (u.rate_per_second && !(*u.rate_per_second > 0)) throw Error("the rate must be above zero");
+    if (u.burst && !(*u.burst >= 1)) throw Error("the burst must be at least 1");
+    if (u.big_transfer_delay && u.big_transfer_delay->count() < 0) throw Error("the delay cannot be negative");
+    const auto opt_dec = [](const std::optional<u256>& v) {
+        return v ? std::optional<std::string>(to_decimal(*v)) : std::nullopt;
+    };
+    sql::guarded("route update", [&] {
+        pqxx::work tx(conn.raw());
+        tx.exec_params("INSERT INTO routes (origin, destination) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
+        const auto before = tx.exec_params1(
+            "SELECT to_jsonb(r)::text FROM routes r WHERE origin = $1 AND destination = $2 FOR UPDATE",
+            static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
+        const auto after = tx.exec_params1(
+            "UPDATE routes SET"
+            " security_mode = coalesce($3, security_mode),"
+            " rate_per_second = CASE WHEN $4 THEN NULL ELSE coalesce($5, rate_per_second) END,"
+            " burst = CASE WHEN $4 THEN NULL ELSE coalesce($6, burst) END,"
+            " daily_cap = CASE WHEN $7 THEN NULL ELSE coalesce($8::numeric, daily_cap) END,"
+            " big_transfer_threshold = CASE WHEN $9 THEN NULL ELSE coalesce($10::numeric, big_transfer_threshold) END,"
+            " big_transfer_delay = coalesce(make_interval(secs => $11), big_transfer_delay),"
+            " updated_at = now()"
+            " WHERE origin = $1 AND destination = $2 RETURNING to_jsonb(routes)::text",
+            static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination), u.security_mode,
+            u.clear_rate_limit, u.rate_per_second, u.burst, u.clear_daily_cap, opt_dec(u.daily_cap),
+            u.clear_big_transfer_threshold, opt_dec(u.big_transfer_threshold),
+            u.big_transfer_delay ? std::optional<double>(static_cast<double>(u.big_transfer_delay->count()))
+                                 : std::nullopt);
+        if (u.clear_rate_limit || u.rate_per_second) {
+            // A new or removed limit starts from a full bucket.
+            tx.exec_params("DELETE FROM rate_limit_buckets WHERE origin = $1 AND destination = $2",
+                           static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
+        }
+        tx.exec_params(
+            "INSERT INTO audit_log (actor, action, target, reason, before, after)"
+            " VALUES ($1, 'route.update', $2, $3, $4::jsonb, $5::jsonb)",
+            std::string(actor), std::to_string(u.origin) + "->" + std::to_string(u.destination),
+            reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)),
+            before[0].as<std::string>(), after[0].as<std::string>());
+        tx.exec_params("SELECT pg_notify($1, 'route.update')", conn.routes_channel());
+        tx.commit();
+        return 0;
+    });
+}
+
+std::vector<Route> list_routes(Connection& conn) {
+    return sql::guarded("list routes", [&] {
+        pqxx::read_transaction tx(conn.raw());
+        std::vector<Route> out;
+        for (const auto& row : tx.exec(
+                 "SELECT r.origin, r.destination, r.security_mode, r.paused, r.paused_by, r.paused_reason,"
+                 " epoch_us(r.paused_at), r.rate_per_second, r.burst, r.daily_cap::text,"
+                 " r.big_transfer_threshold::text, extract(epoch FROM r.big_transfer_delay)::bigint,"
+                 " (SELECT least(r.burst, b.tokens + extract(epoch FROM now() - b.refilled_at) * r.rate_per_second)"
+                 "    FROM rate_limit_buckets b WHERE b.origin = r.origin AND b.destination = r.destination),"
+                 " (SELECT coalesce(sum(f.amount), 0)::text FROM route_flows f WHERE f.origin = r.origin"
+                 "    AND f.destination = r.destination AND f.admitted_at > now() - interval '24 hours'),"
+                 " (SELECT count(*) FROM messages m WHERE m.origin = r.origin AND m.destination = r.destination),"
+                 " epoch_us(r.updated_at)"
+                 " FROM routes r ORDER BY r.origin, r.destination")) {
+            Route r;
+            r.origin = row[0].as<uint32_t>();
+            r.destination = row[1].as<uint32_t>();
+            r.security_mode = row[2].as<std::string>();
+            r.paused = row[3].as<bool>();
+            r.paused_by = sql::optional_of<std::string>(row[4]);
+            r.paused_reason = sql::optional_of<std::string>(row[5]);
+            if (!row[6].is_null()) r.paused_at = to_time(row[6].as<int64_t>());
+            r.limits.rate_per_second = sql::optional_of<double>(row[7]);
+            r.limits.burst = sql::optional_of<double>(row[8]);
+            if (!row[9].is_null()) r.limits.daily_cap = parse_u256(row[9].c_str()).value_or(u256{});
+            if (!row[10].is_null()) r.limits.big_transfer_threshold = parse_u256(row[10].c_str()).value_or(u256{});
+            r.limits.big_transfer_delay = std::chrono::seconds(row[11].as<int64_t>());
+            if (!row[12].is_null() && r.limits.rate_per_second) r.tokens = row[12].as<double>();
+            if (r.limits.rate_per_second && !r.tokens) r.tokens = r.limits.burst;  // never charged: full
+            r.admitted_24h = parse_u256(row[13].c_str()).value_or(u256{});
+            r.queued = row[14].as<int64_t>();
+            r.updated_at = to_time(row[15].as<int64_t>());
+            out.push_back(std::move(r));
+        }
+        return out;
+    });
+}
+
+std::vector<AuditEntry> audit_entries(Connection& conn, int limit) {
+    return sql::guarded("read audit log", [&] {
+        pqxx::read_transaction tx(conn.raw());
+        std::vector<AuditEntry> out;
+        for (const auto& row : tx.exec_params(
+                 "SELECT id, epoch_us(at), actor, action, target, reason, before::text, after::text"
+                 " FROM audit_log ORDER BY id DESC LIMIT $1",
+                 limit)) {
+            out.push_back(AuditEntry{row[0].as<int64_t>(), to_time(row[1].as<int64_t>()), row[2].as<std::string>(),
+                                     row[3].as<std::string>(), row[4].as<std::string>(),
+                                     sql::optional_of<std::string>(row[5]), sql::optional_of<std::string>(row[6]),
+                                     sql::optional_of<std::string>(row[7])});
+        }
+        return out;
+    });
+}
+
+}  // namespace causeway::db

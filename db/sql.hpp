@@ -1,0 +1,95 @@
+// Helpers shared by the db .cpp files: how causeway values travel as PostgreSQL text parameters
+// (bytea as \x..., arrays as literals) and how they read back.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <pqxx/pqxx>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/bytes.hpp"
+#include "core/hex.hpp"
+#include "db/connection.hpp"
+
+namespace causeway::db::sql {
+
+inline std::string bytea(ByteView v) { return "\\x" + to_hex(v, false); }
+
+// {"\\x..","\\x.."}: an array literal of bytea values (NULL for a missing one).
+template <typename Range, typename Get>
+std::string bytea_array(const Range& items, Get get) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& item : items) {
+        if (!first) out += ',';
+        first = false;
+        const std::optional<ByteView> v = get(item);
+        if (v) {
+            out += "\"\\\\x";
+            out += to_hex(*v, false);
+            out += '"';
+        } else {
+            out += "NULL";
+        }
+    }
+    out += '}';
+    return out;
+}
+
+// {a,b,c} of values that need no quoting (numbers, enum names).
+template <typename Range, typename Get>
+std::string plain_array(const Range& items, Get get) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& item : items) {
+        if (!first) out += ',';
+        first = false;
+        out += get(item);
+    }
+    out += '}';
+    return out;
+}
+
+inline std::string interval_ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " milliseconds"; }
+
+// A bytea column as PostgreSQL prints it (\x...).
+inline Bytes read_bytea(const pqxx::field& f) {
+    const std::string_view text(f.c_str(), f.size());
+    if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') throw Error("unexpected bytea text from the database");
+    auto bytes = from_hex(text.substr(2), HexPrefix::kOptional);
+    if (!bytes) throw Error("unexpected bytea text from the database");
+    return *std::move(bytes);
+}
+
+template <std::size_t N>
+FixedBytes<N> read_fixed(const pqxx::field& f) {
+    const Bytes b = read_bytea(f);
+    if (b.size() != N) throw Error("unexpected bytea length from the database");
+    FixedBytes<N> out;
+    std::copy(b.begin(), b.end(), out.bytes.begin());
+    return out;
+}
+
+template <typename T>
+std::optional<T> optional_of(const pqxx::field& f) {
+    if (f.is_null()) return std::nullopt;
+    return f.as<T>();
+}
+
+// Wraps libpqxx's failures in db::Error, saying what was being done.
+template <typename F>
+auto guarded(std::string_view what, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const Error&) {
+        throw;
+    } catch (const pqxx::failure& e) {
+        std::string reason = e.what();
+        while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+        throw Error(std::string(what) + ": " + reason);
+    }
+}
+
+}  // namespace causeway::db::sql

@@ -1,0 +1,57 @@
+// Messages for the db tests: distinct, deterministic, with collateral bodies when an amount is given.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "core/keccak.hpp"
+#include "core/message.hpp"
+#include "db/queue.hpp"
+
+namespace causeway::db::test {
+
+inline Hash block_hash_of(uint64_t n, uint8_t fork = 0) {
+    std::string s = "block-" + std::to_string(n) + "-" + std::to_string(fork);
+    return keccak256(to_view(s));
+}
+
+// Message number `i` of a batch identified by `salt`, from origin to destination.
+inline NewMessage test_message(uint32_t i, uint32_t origin = 901, uint32_t destination = 902,
+                               std::optional<u256> amount = std::nullopt, uint64_t block = 100, uint8_t fork = 0,
+                               const std::string& salt = "t") {
+    Message m;
+    m.nonce = i;
+    m.origin = origin;
+    m.destination = destination;
+    m.sender = keccak256(to_view("sender-" + salt));
+    m.recipient = keccak256(to_view("recipient-" + salt));
+    if (amount) {
+        CollateralBody body{keccak256(to_view("trader")), *amount, {}};
+        encode(m.body, body);
+    } else {
+        const std::string text = salt + "-" + std::to_string(i);
+        m.body.assign(text.begin(), text.end());
+    }
+    return observed_message(m, block, block_hash_of(block, fork), i % 7);
+}
+
+inline std::vector<NewMessage> test_messages(uint32_t count, uint32_t first = 0, uint32_t origin = 901,
+                                             uint32_t destination = 902, const std::string& salt = "t") {
+    std::vector<NewMessage> out;
+    out.reserve(count);
+    for (uint32_t i = first; i < first + count; ++i) {
+        out.push_back(test_message(i, origin, destination, std::nullopt, 100 + i / 50, 0, salt));
+    }
+    return out;
+}
+
+// One number from the database, for assertions.
+inline int64_t scalar(Connection& conn, const std::string& query) {
+    pqxx::nontransaction tx(conn.raw());
+    return tx.exec1(query)[0].as<int64_t>();
+}
+
+}  // namespace causeway::db::test
