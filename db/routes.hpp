@@ -16,10 +16,10 @@
 namespace causeway::db {
 
 struct RouteLimits {
-    std::optional<double> rate_per_second;  // token bucket refill (messages per second)
-    std::optional<double> burst;            // bucket capacity; set together with the rate
-    std::optional<u256> daily_cap;          // notional admitted over any 24 hours
-    std::optional<u256> big_transfer_threshold;
+    std::optional<double> rate_per_second{};  // token bucket refill (messages per second)
+    std::optional<double> burst{};            // bucket capacity; set together with the rate
+    std::optional<u256> daily_cap{};          // notional admitted over any 24 hours
+    std::optional<u256> big_transfer_threshold{};
     std::chrono::seconds big_transfer_delay{86'400};
 };
 
@@ -28,11 +28,11 @@ struct Route {
     uint32_t destination = 0;
     std::string security_mode;  // committee, optimistic, validity
     bool paused = false;
-    std::optional<std::string> paused_by;
-    std::optional<std::string> paused_reason;
-    std::optional<Timestamp> paused_at;
+    std::optional<std::string> paused_by{};
+    std::optional<std::string> paused_reason{};
+    std::optional<Timestamp> paused_at{};
     RouteLimits limits;
-    std::optional<double> tokens;  // the bucket now, when the route has a rate limit
+    std::optional<double> tokens{};  // the bucket now, when the route has a rate limit
     u256 admitted_24h;             // notional admitted in the last 24 hours
     int64_t queued = 0;            // messages in the hot table
     Timestamp updated_at;
@@ -41,9 +41,9 @@ struct Route {
 // Which routes an operator action covers. Exactly one of: a route (origin and destination), every
 // route from an origin, every route to a destination, every route touching a chain, or all.
 struct RouteScope {
-    std::optional<uint32_t> origin;
-    std::optional<uint32_t> destination;
-    std::optional<uint32_t> chain;
+    std::optional<uint32_t> origin{};
+    std::optional<uint32_t> destination{};
+    std::optional<uint32_t> chain{};
     bool all = false;
 
     // Empty when usable, else what is wrong (nothing chosen, or `all` mixed with a filter).
@@ -66,15 +66,15 @@ RouteChange resume_routes(Connection& conn, const RouteScope& scope, std::string
 struct RouteUpdate {
     uint32_t origin = 0;
     uint32_t destination = 0;
-    std::optional<std::string> security_mode;
+    std::optional<std::string> security_mode{};
     bool clear_rate_limit = false;
-    std::optional<double> rate_per_second;  // with burst
-    std::optional<double> burst;
+    std::optional<double> rate_per_second{};  // with burst
+    std::optional<double> burst{};
     bool clear_daily_cap = false;
-    std::optional<u256> daily_cap;
+    std::optional<u256> daily_cap{};
     bool clear_big_transfer_threshold = false;
-    std::optional<u256> big_transfer_threshold;
-    std::optional<std::chrono::seconds> big_transfer_delay;
+    std::optional<u256> big_transfer_threshold{};
+    std::optional<std::chrono::seconds> big_transfer_delay{};
 };
 void update_route(Connection& conn, const RouteUpdate& update, std::string_view actor, std::string_view reason);
 
@@ -86,9 +86,9 @@ struct AuditEntry {
     std::string actor;
     std::string action;  // route.pause, route.resume, route.update, message.retry, ...
     std::string target;
-    std::optional<std::string> reason;
-    std::optional<std::string> before;  // JSON
-    std::optional<std::string> after;   // JSON
+    std::optional<std::string> reason{};
+    std::optional<std::string> before{};  // JSON
+    std::optional<std::string> after{};   // JSON
 };
 
 // Newest first.
