@@ -12,8 +12,8 @@ struct BackoffPolicy {
     std::chrono::milliseconds base{1000};  // the first retry's delay
     double factor = 2.0;                   // growth per attempt
     std::chrono::milliseconds cap{300'000};
-    double jitter = 0.25;                  // up to this fraction is taken off at random
-    int max_attempts = 12;                 // the attempt that fails after this many dead-letters
+    double jitter = 0.25;   // up to this fraction is taken off at random
+    int max_attempts = 12;  // the attempt that fails after this many dead-letters
 
     // Delay before retrying after failed attempt number `attempt` (1-based): min(cap, base *
     // factor^(attempt-1)), less up to `jitter` of it. `unit_random` is uniform in [0, 1), so

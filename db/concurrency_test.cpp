@@ -43,7 +43,8 @@ TEST_CASE("4 concurrent workers over 10,000 messages deliver each exactly once",
                 auto conn = pg.connect();
                 db::Queue queue(conn);
                 for (int pass = 0; pass < 2; ++pass) {
-                    for (std::size_t first = static_cast<std::size_t>(p) * 250; first < messages.size(); first += 500) {
+                    for (std::size_t first = static_cast<std::size_t>(p) * 250; first < messages.size();
+                         first += 500) {
                         const auto r = queue.enqueue(std::span(messages).subspan(first, 250));
                         if (pass == 1 && r.inserted != 0) failed = true;
                     }
@@ -67,7 +68,8 @@ TEST_CASE("4 concurrent workers over 10,000 messages deliver each exactly once",
                     {MessageState::kVerified, MessageState::kSubmitted},
                     {MessageState::kObserved, MessageState::kVerified}};
                 const auto deadline = std::chrono::steady_clock::now() + 240s;
-                while (delivered.load() < kMessages && !failed && std::chrono::steady_clock::now() < deadline) {
+                while (delivered.load() < kMessages && !failed &&
+                       std::chrono::steady_clock::now() < deadline) {
                     bool worked = false;
                     for (const auto& [from, to] : stages) {
                         const auto claimed = queue.claim(from, 100, owner, 60s);
@@ -107,14 +109,17 @@ TEST_CASE("4 concurrent workers over 10,000 messages deliver each exactly once",
     CHECK(scalar(setup, "SELECT count(*) FROM messages") == 0);
     CHECK(scalar(setup, "SELECT count(*) FROM messages_history") == kMessages);
     CHECK(scalar(setup, "SELECT count(DISTINCT id) FROM messages_history") == kMessages);
-    CHECK(scalar(setup, "SELECT count(*) FROM messages_history WHERE verified_at IS NULL OR submitted_at IS NULL") ==
+    CHECK(scalar(setup,
+                 "SELECT count(*) FROM messages_history WHERE verified_at IS NULL OR submitted_at IS NULL") ==
           0);
-    WARN("delivered " << delivered.load() << " of " << kMessages << " messages, each exactly once; " << kWorkers
-                      << " workers advanced " << per_stage["observed"] << " / " << per_stage["verified"] << " / "
-                      << per_stage["submitted"] << " out of observed / verified / submitted");
+    WARN("delivered " << delivered.load() << " of " << kMessages << " messages, each exactly once; "
+                      << kWorkers << " workers advanced " << per_stage["observed"] << " / "
+                      << per_stage["verified"] << " / " << per_stage["submitted"]
+                      << " out of observed / verified / submitted");
 }
 
-TEST_CASE("a worker killed mid-lease has its messages reclaimed after the lease expires", "[db][queue][concurrency]") {
+TEST_CASE("a worker killed mid-lease has its messages reclaimed after the lease expires",
+          "[db][queue][concurrency]") {
     test::Postgres pg;
     auto conn = pg.migrated();
     db::Queue queue(conn);
@@ -172,7 +177,8 @@ TEST_CASE("a worker killed mid-lease has its messages reclaimed after the lease 
     CHECK(scalar(conn, "SELECT count(*) FROM messages") == 0);
 }
 
-TEST_CASE("enqueue racing the delivery of the same messages never brings one back", "[db][queue][concurrency]") {
+TEST_CASE("enqueue racing the delivery of the same messages never brings one back",
+          "[db][queue][concurrency]") {
     test::Postgres pg;
     auto conn = pg.migrated();
     constexpr uint32_t kMessages = 2'000;

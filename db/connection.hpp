@@ -28,8 +28,8 @@ inline constexpr std::string_view kDefaultSchema = "causeway";
 inline constexpr std::string_view kDbUrlVariable = "CAUSEWAY_DB_URL";
 
 struct ConnectOptions {
-    std::string url;                              // postgresql://user@host:port/db (libpq URI or key=value)
-    std::string schema{kDefaultSchema};           // every table lives here (search_path)
+    std::string url;                            // postgresql://user@host:port/db (libpq URI or key=value)
+    std::string schema{kDefaultSchema};         // every table lives here (search_path)
     std::string application_name = "causeway";  // shows in pg_stat_activity
 };
 

@@ -20,7 +20,8 @@ int64_t stream_key(const std::string& schema, uint64_t chain_id, const Address& 
 }
 
 int64_t i64(uint64_t v) {
-    if (v > static_cast<uint64_t>(INT64_MAX)) throw Error("value too large for the database: " + std::to_string(v));
+    if (v > static_cast<uint64_t>(INT64_MAX))
+        throw Error("value too large for the database: " + std::to_string(v));
     return static_cast<int64_t>(v);
 }
 
@@ -30,7 +31,11 @@ NonceStream::NonceStream(Connection& conn, uint64_t chain_id, const Address& sig
     : conn_(&conn), chain_id_(chain_id), signer_(signer), key_(key) {}
 
 NonceStream::NonceStream(NonceStream&& other) noexcept
-    : conn_(other.conn_), chain_id_(other.chain_id_), signer_(other.signer_), key_(other.key_), held_(other.held_) {
+    : conn_(other.conn_),
+      chain_id_(other.chain_id_),
+      signer_(other.signer_),
+      key_(other.key_),
+      held_(other.held_) {
     other.held_ = false;
 }
 
@@ -50,7 +55,8 @@ std::optional<NonceStream> NonceStream::acquire(Connection& conn, uint64_t chain
         if (!tx.exec_params1("SELECT pg_try_advisory_lock($1)", key)[0].as<bool>()) return std::nullopt;
         tx.exec_params(
             "INSERT INTO nonces (chain_id, signer, next_nonce) VALUES ($1, $2, $3)"
-            " ON CONFLICT (chain_id, signer) DO UPDATE SET next_nonce = greatest(nonces.next_nonce, EXCLUDED.next_nonce),"
+            " ON CONFLICT (chain_id, signer) DO UPDATE SET next_nonce = greatest(nonces.next_nonce, "
+            "EXCLUDED.next_nonce),"
             " updated_at = now()",
             i64(chain_id), sql::bytea(signer), i64(chain_next));
         return NonceStream(conn, chain_id, signer, key);
@@ -84,8 +90,9 @@ void NonceStream::reset(uint64_t next_nonce) {
     if (!held_) throw Error("nonce stream released");
     sql::guarded("reset nonce", [&] {
         pqxx::nontransaction tx(conn_->raw());
-        tx.exec_params("UPDATE nonces SET next_nonce = $3, updated_at = now() WHERE chain_id = $1 AND signer = $2",
-                       i64(chain_id_), sql::bytea(signer_), i64(next_nonce));
+        tx.exec_params(
+            "UPDATE nonces SET next_nonce = $3, updated_at = now() WHERE chain_id = $1 AND signer = $2",
+            i64(chain_id_), sql::bytea(signer_), i64(next_nonce));
         return 0;
     });
 }
@@ -101,8 +108,10 @@ void record_tx_attempt(Connection& conn, const TxAttempt& a) {
     sql::guarded("record transaction attempt", [&] {
         pqxx::nontransaction tx(conn.raw());
         tx.exec_params(
-            "INSERT INTO tx_attempts (chain_id, signer, nonce, tx_hash, message_ids, gas_limit, max_fee_per_gas,"
-            " max_priority_fee_per_gas, status, mined_block_number) VALUES ($1, $2, $3, $4, $5::bytea[], $6, $7, $8,"
+            "INSERT INTO tx_attempts (chain_id, signer, nonce, tx_hash, message_ids, gas_limit, "
+            "max_fee_per_gas,"
+            " max_priority_fee_per_gas, status, mined_block_number) VALUES ($1, $2, $3, $4, $5::bytea[], $6, "
+            "$7, $8,"
             " $9, $10)",
             i64(a.chain_id), sql::bytea(a.signer), i64(a.nonce), sql::bytea(a.tx_hash),
             sql::bytea_array(a.message_ids, [](const Hash& h) { return std::optional<ByteView>(h); }),
@@ -116,19 +125,21 @@ bool set_tx_status(Connection& conn, const Hash& tx_hash, std::string_view statu
                    std::optional<uint64_t> mined_block_number, std::optional<Hash> mined_block_hash) {
     return sql::guarded("update transaction attempt", [&] {
         pqxx::nontransaction tx(conn.raw());
-        return tx
-                   .exec_params(
-                       "UPDATE tx_attempts SET status = $2, mined_block_number = coalesce($3, mined_block_number),"
-                       " mined_block_hash = coalesce($4::bytea, mined_block_hash), updated_at = now()"
-                       " WHERE tx_hash = $1",
-                       sql::bytea(tx_hash), std::string(status),
-                       mined_block_number ? std::optional<int64_t>(i64(*mined_block_number)) : std::nullopt,
-                       mined_block_hash ? std::optional<std::string>(sql::bytea(*mined_block_hash)) : std::nullopt)
+        return tx.exec_params(
+                     "UPDATE tx_attempts SET status = $2, mined_block_number = coalesce($3, "
+                     "mined_block_number),"
+                     " mined_block_hash = coalesce($4::bytea, mined_block_hash), updated_at = now()"
+                     " WHERE tx_hash = $1",
+                     sql::bytea(tx_hash), std::string(status),
+                     mined_block_number ? std::optional<int64_t>(i64(*mined_block_number)) : std::nullopt,
+                     mined_block_hash ? std::optional<std::string>(sql::bytea(*mined_block_hash))
+                                      : std::nullopt)
                    .affected_rows() == 1;
     });
 }
 
-std::vector<TxAttempt> tx_attempts_at(Connection& conn, uint64_t chain_id, const Address& signer, uint64_t nonce) {
+std::vector<TxAttempt> tx_attempts_at(Connection& conn, uint64_t chain_id, const Address& signer,
+                                      uint64_t nonce) {
     return sql::guarded("read transaction attempts", [&] {
         pqxx::read_transaction tx(conn.raw());
         std::vector<TxAttempt> out;
@@ -145,7 +156,8 @@ std::vector<TxAttempt> tx_attempts_at(Connection& conn, uint64_t chain_id, const
             const std::string ids = row[1].as<std::string>();  // \x..,\x..
             for (std::size_t pos = 0; pos < ids.size();) {
                 const std::size_t end = std::min(ids.find(',', pos), ids.size());
-                auto bytes = from_hex(std::string_view(ids).substr(pos + 2, end - pos - 2), HexPrefix::kOptional);
+                auto bytes =
+                    from_hex(std::string_view(ids).substr(pos + 2, end - pos - 2), HexPrefix::kOptional);
                 if (!bytes || bytes->size() != 32) throw Error("unexpected message id in tx_attempts");
                 a.message_ids.push_back(Hash::left_padded(*bytes));
                 pos = end + 1;
@@ -165,7 +177,8 @@ void store_checkpoint(Connection& conn, const StoredCheckpoint& c) {
     sql::guarded("store checkpoint", [&] {
         pqxx::work tx(conn.raw());
         tx.exec_params(
-            "INSERT INTO checkpoints (origin, merkle_tree_hook, index, root, message_id) VALUES ($1, $2, $3, $4, $5)"
+            "INSERT INTO checkpoints (origin, merkle_tree_hook, index, root, message_id) VALUES ($1, $2, $3, "
+            "$4, $5)"
             " ON CONFLICT DO NOTHING",
             static_cast<int64_t>(c.origin), sql::bytea(c.merkle_tree_hook), static_cast<int64_t>(c.index),
             sql::bytea(c.root), sql::bytea(c.message_id));
@@ -175,8 +188,8 @@ void store_checkpoint(Connection& conn, const StoredCheckpoint& c) {
             static_cast<int64_t>(c.origin), sql::bytea(c.merkle_tree_hook), static_cast<int64_t>(c.index),
             sql::bytea(c.root), sql::bytea(c.message_id));
         if (!row[0].as<bool>()) {
-            throw Error("a different checkpoint is stored at index " + std::to_string(c.index) + " of origin " +
-                        std::to_string(c.origin) + " (equivocation?)");
+            throw Error("a different checkpoint is stored at index " + std::to_string(c.index) +
+                        " of origin " + std::to_string(c.origin) + " (equivocation?)");
         }
         tx.commit();
         return 0;
@@ -200,11 +213,12 @@ std::optional<StoredCheckpoint> checkpoint_for_message(Connection& conn, const H
     return sql::guarded("find checkpoint", [&]() -> std::optional<StoredCheckpoint> {
         pqxx::read_transaction tx(conn.raw());
         const auto rows = tx.exec_params(
-            "SELECT origin, merkle_tree_hook, index, root FROM checkpoints WHERE message_id = $1 ORDER BY index LIMIT 1",
+            "SELECT origin, merkle_tree_hook, index, root FROM checkpoints WHERE message_id = $1 ORDER BY "
+            "index LIMIT 1",
             sql::bytea(message_id));
         if (rows.empty()) return std::nullopt;
-        return StoredCheckpoint{rows[0][0].as<uint32_t>(), sql::read_fixed<32>(rows[0][1]), rows[0][2].as<uint32_t>(),
-                                sql::read_fixed<32>(rows[0][3]), message_id};
+        return StoredCheckpoint{rows[0][0].as<uint32_t>(), sql::read_fixed<32>(rows[0][1]),
+                                rows[0][2].as<uint32_t>(), sql::read_fixed<32>(rows[0][3]), message_id};
     });
 }
 
@@ -212,10 +226,11 @@ std::vector<CheckpointSignature> checkpoint_signatures(Connection& conn, const S
     return sql::guarded("read checkpoint signatures", [&] {
         pqxx::read_transaction tx(conn.raw());
         std::vector<CheckpointSignature> out;
-        for (const auto& row : tx.exec_params(
-                 "SELECT validator, signature FROM checkpoint_signatures"
-                 " WHERE origin = $1 AND merkle_tree_hook = $2 AND index = $3 ORDER BY validator",
-                 static_cast<int64_t>(c.origin), sql::bytea(c.merkle_tree_hook), static_cast<int64_t>(c.index))) {
+        for (const auto& row :
+             tx.exec_params("SELECT validator, signature FROM checkpoint_signatures"
+                            " WHERE origin = $1 AND merkle_tree_hook = $2 AND index = $3 ORDER BY validator",
+                            static_cast<int64_t>(c.origin), sql::bytea(c.merkle_tree_hook),
+                            static_cast<int64_t>(c.index))) {
             CheckpointSignature s;
             s.validator = sql::read_fixed<20>(row[0]);
             const Bytes sig = sql::read_bytea(row[1]);

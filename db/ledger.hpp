@@ -64,7 +64,8 @@ bool set_tx_status(Connection& conn, const Hash& tx_hash, std::string_view statu
                    std::optional<uint64_t> mined_block_number = std::nullopt,
                    std::optional<Hash> mined_block_hash = std::nullopt);
 // Every attempt at one nonce, oldest first (the original and its replacements).
-std::vector<TxAttempt> tx_attempts_at(Connection& conn, uint64_t chain_id, const Address& signer, uint64_t nonce);
+std::vector<TxAttempt> tx_attempts_at(Connection& conn, uint64_t chain_id, const Address& signer,
+                                      uint64_t nonce);
 
 struct StoredCheckpoint {
     uint32_t origin = 0;
@@ -83,7 +84,8 @@ struct CheckpointSignature {
 // an Error (two checkpoints at one index mean an equivocating origin or validator).
 void store_checkpoint(Connection& conn, const StoredCheckpoint& checkpoint);
 // Adds (or replaces) one validator's signature over a stored checkpoint.
-void add_checkpoint_signature(Connection& conn, const StoredCheckpoint& checkpoint, const CheckpointSignature& sig);
+void add_checkpoint_signature(Connection& conn, const StoredCheckpoint& checkpoint,
+                              const CheckpointSignature& sig);
 // The checkpoint covering a message id, if stored.
 std::optional<StoredCheckpoint> checkpoint_for_message(Connection& conn, const Hash& message_id);
 std::vector<CheckpointSignature> checkpoint_signatures(Connection& conn, const StoredCheckpoint& checkpoint);

@@ -50,14 +50,22 @@ auto value_of(const Table& table, std::string_view name) noexcept -> std::option
 
 }  // namespace
 
-std::string_view to_string(MessageState s) noexcept { return name_of(kStates, s); }
-std::optional<MessageState> parse_message_state(std::string_view name) noexcept { return value_of(kStates, name); }
+std::string_view to_string(MessageState s) noexcept {
+    return name_of(kStates, s);
+}
+std::optional<MessageState> parse_message_state(std::string_view name) noexcept {
+    return value_of(kStates, name);
+}
 bool is_stage(MessageState s) noexcept {
     return s == MessageState::kObserved || s == MessageState::kVerified || s == MessageState::kSubmitted;
 }
 
-std::string_view to_string(ErrorClass c) noexcept { return name_of(kClasses, c); }
-std::optional<ErrorClass> parse_error_class(std::string_view name) noexcept { return value_of(kClasses, name); }
+std::string_view to_string(ErrorClass c) noexcept {
+    return name_of(kClasses, c);
+}
+std::optional<ErrorClass> parse_error_class(std::string_view name) noexcept {
+    return value_of(kClasses, name);
+}
 bool is_permanent(ErrorClass c) noexcept {
     switch (c) {
         case ErrorClass::kInvalidMessage:

@@ -9,7 +9,9 @@
 namespace causeway::db {
 namespace {
 
-std::string checksum(std::string_view sql) { return to_hex(keccak256(to_view(sql)), false); }
+std::string checksum(std::string_view sql) {
+    return to_hex(keccak256(to_view(sql)), false);
+}
 
 std::string label(const Migration& m) {
     char version[8];
@@ -49,13 +51,16 @@ std::map<int, Applied> applied_migrations(pqxx::transaction_base& tx, const std:
     std::map<int, Applied> out;
     const auto exists = tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", schema + ".schema_migrations");
     if (!exists[0].as<bool>()) return out;
-    for (const auto& row : tx.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version")) {
+    for (const auto& row :
+         tx.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version")) {
         out[row[0].as<int>()] = Applied{row[1].as<std::string>(), row[2].as<std::string>()};
     }
     return out;
 }
 
-int latest_known() { return known_migrations().empty() ? 0 : known_migrations().back().version; }
+int latest_known() {
+    return known_migrations().empty() ? 0 : known_migrations().back().version;
+}
 
 void check_applied(const std::map<int, Applied>& applied) {
     if (!applied.empty() && applied.rbegin()->first > latest_known()) {
@@ -104,8 +109,8 @@ MigrationReport migrate(Connection& conn) {
             } catch (const pqxx::sql_error& e) {
                 throw Error("migration " + label(m) + " failed: " + e.what());
             }
-            tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", m.version,
-                           std::string(m.name), checksum(m.sql));
+            tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                           m.version, std::string(m.name), checksum(m.sql));
             tx.commit();
             report.applied.push_back(label(m));
             report.to_version = m.version;
@@ -126,7 +131,8 @@ void require_current_schema(Connection& conn) {
     const int version = schema_version(conn);
     if (version < latest_known()) {
         throw Error("the database schema '" + conn.schema() + "' is at version " + std::to_string(version) +
-                    ", this causeway needs " + std::to_string(latest_known()) + ": run `causeway db migrate`");
+                    ", this causeway needs " + std::to_string(latest_known()) +
+                    ": run `causeway db migrate`");
     }
     if (version > latest_known()) {
         throw Error("the database schema '" + conn.schema() + "' is at version " + std::to_string(version) +

@@ -23,8 +23,8 @@ struct Migration {
 std::span<const Migration> known_migrations() noexcept;
 
 struct MigrationReport {
-    int from_version = 0;  // the schema's version before
-    int to_version = 0;    // and after
+    int from_version = 0;              // the schema's version before
+    int to_version = 0;                // and after
     std::vector<std::string> applied;  // "0001_queue", ...
 };
 

@@ -11,7 +11,9 @@ using namespace causeway;
 using causeway::db::test::scalar;
 
 namespace {
-int latest() { return db::known_migrations().back().version; }
+int latest() {
+    return db::known_migrations().back().version;
+}
 }  // namespace
 
 TEST_CASE("migrations are numbered 1, 2, ... and carry their SQL", "[db]") {
@@ -47,7 +49,8 @@ TEST_CASE("migrate brings an empty database up to date, and again changes nothin
     CHECK(second.applied.empty());
     CHECK(second.from_version == latest());
     CHECK(second.to_version == latest());
-    CHECK(scalar(conn, "SELECT count(*) FROM schema_migrations") == static_cast<int64_t>(db::known_migrations().size()));
+    CHECK(scalar(conn, "SELECT count(*) FROM schema_migrations") ==
+          static_cast<int64_t>(db::known_migrations().size()));
 }
 
 TEST_CASE("migrate refuses a database newer than the binary and changes nothing", "[db]") {
@@ -55,8 +58,9 @@ TEST_CASE("migrate refuses a database newer than the binary and changes nothing"
     auto conn = pg.migrated();
     {
         pqxx::nontransaction tx(conn.raw());
-        tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, 'from_the_future', 'x')",
-                       latest() + 1);
+        tx.exec_params(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, 'from_the_future', 'x')",
+            latest() + 1);
     }
     CHECK_THROWS_WITH(db::migrate(conn), Catch::Contains("newer than this causeway knows"));
     CHECK_THROWS_WITH(db::require_current_schema(conn), Catch::Contains("newer than this causeway knows"));

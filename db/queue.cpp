@@ -24,7 +24,9 @@ constexpr std::string_view kHistoryColumns =
     " epoch_us(verified_at), epoch_us(submitted_at), epoch_us(delivered_at), epoch_us(retrying_at),"
     " epoch_us(failed_at), epoch_us(orphaned_at), delivery_tx_hash, epoch_us(updated_at)";
 
-Timestamp to_time(int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+Timestamp to_time(int64_t us) {
+    return Timestamp(std::chrono::microseconds(us));
+}
 std::optional<Timestamp> opt_time(const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;
     return to_time(f.as<int64_t>());
@@ -82,7 +84,9 @@ void notify(pqxx::transaction_base& tx, const std::string& channel, std::string_
     tx.exec_params("SELECT pg_notify($1, $2)", channel, std::string(payload));
 }
 
-std::string u32s(uint32_t v) { return std::to_string(v); }
+std::string u32s(uint32_t v) {
+    return std::to_string(v);
+}
 
 }  // namespace
 
@@ -103,20 +107,24 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
     EnqueueResult result;
     if (messages.empty()) return result;
     return sql::guarded("enqueue", [&] {
-        const auto ids = sql::bytea_array(messages, [](const NewMessage& m) { return std::optional<ByteView>(m.id); });
-        const auto senders =
-            sql::bytea_array(messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.sender); });
+        const auto ids =
+            sql::bytea_array(messages, [](const NewMessage& m) { return std::optional<ByteView>(m.id); });
+        const auto senders = sql::bytea_array(
+            messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.sender); });
         const auto recipients = sql::bytea_array(
             messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.recipient); });
-        const auto bodies =
-            sql::bytea_array(messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.body); });
-        const auto hashes =
-            sql::bytea_array(messages, [](const NewMessage& m) { return std::optional<ByteView>(m.block_hash); });
-        const auto origins = sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.origin); });
+        const auto bodies = sql::bytea_array(
+            messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.body); });
+        const auto hashes = sql::bytea_array(
+            messages, [](const NewMessage& m) { return std::optional<ByteView>(m.block_hash); });
+        const auto origins =
+            sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.origin); });
         const auto destinations =
             sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.destination); });
-        const auto nonces = sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.nonce); });
-        const auto amounts = sql::plain_array(messages, [](const NewMessage& m) { return to_decimal(m.amount); });
+        const auto nonces =
+            sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.nonce); });
+        const auto amounts =
+            sql::plain_array(messages, [](const NewMessage& m) { return to_decimal(m.amount); });
         const auto blocks =
             sql::plain_array(messages, [](const NewMessage& m) { return std::to_string(m.block_number); });
         const auto logs = sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.log_index); });
@@ -125,8 +133,10 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
         const auto rows = tx.exec_params(
             "WITH input AS ("
             "  SELECT DISTINCT ON (id) * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[],"
-            "    $5::bytea[], $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[], $10::bytea[], $11::integer[])"
-            "    WITH ORDINALITY AS t(id, origin, destination, nonce, sender, recipient, body, amount, block_number,"
+            "    $5::bytea[], $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[], $10::bytea[], "
+            "$11::integer[])"
+            "    WITH ORDINALITY AS t(id, origin, destination, nonce, sender, recipient, body, amount, "
+            "block_number,"
             "         block_hash, log_index, ord)"
             "  ORDER BY id, ord),"
             " new_routes AS ("
@@ -134,10 +144,12 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
             "  ON CONFLICT DO NOTHING)"
             " INSERT INTO messages AS m (id, origin, destination, nonce, sender, recipient, body, amount,"
             "   source_block_number, source_block_hash, log_index)"
-            " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number, block_hash,"
+            " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number, "
+            "block_hash,"
             "   log_index FROM input i WHERE NOT EXISTS (SELECT 1 FROM messages_history h WHERE h.id = i.id)"
             " ORDER BY ord"
-            " ON CONFLICT (id) DO UPDATE SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
+            " ON CONFLICT (id) DO UPDATE SET state = 'observed', stage = 'observed', run_at = now(), "
+            "attempts = 0,"
             "   source_block_number = EXCLUDED.source_block_number,"
             "   source_block_hash = EXCLUDED.source_block_hash, log_index = EXCLUDED.log_index,"
             "   observed_at = now(), updated_at = now()"
@@ -172,17 +184,19 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
 std::vector<QueuedMessage> Queue::claim(MessageState stage, int limit, std::string_view owner,
                                         std::chrono::milliseconds lease) {
     if (!is_stage(stage)) throw Error("claim: '" + std::string(to_string(stage)) + "' is not a stage");
-    if (limit <= 0 || owner.empty() || lease.count() <= 0) throw Error("claim: limit, owner and lease must be set");
+    if (limit <= 0 || owner.empty() || lease.count() <= 0)
+        throw Error("claim: limit, owner and lease must be set");
     return sql::guarded("claim", [&] {
         pqxx::nontransaction tx(conn_.raw());
-        return read_messages(tx.exec_params("SELECT " + std::string(kQueueColumns) +
-                                                " FROM claim_messages($1::message_state, $2, $3, $4::interval) ORDER BY seq",
-                                            std::string(to_string(stage)), limit, std::string(owner),
-                                            sql::interval_ms(lease)));
+        return read_messages(tx.exec_params(
+            "SELECT " + std::string(kQueueColumns) +
+                " FROM claim_messages($1::message_state, $2, $3, $4::interval) ORDER BY seq",
+            std::string(to_string(stage)), limit, std::string(owner), sql::interval_ms(lease)));
     });
 }
 
-std::size_t Queue::extend_lease(std::span<const Hash> ids, std::string_view owner, std::chrono::milliseconds lease) {
+std::size_t Queue::extend_lease(std::span<const Hash> ids, std::string_view owner,
+                                std::chrono::milliseconds lease) {
     if (ids.empty()) return 0;
     return sql::guarded("extend lease", [&] {
         pqxx::nontransaction tx(conn_.raw());
@@ -190,8 +204,8 @@ std::size_t Queue::extend_lease(std::span<const Hash> ids, std::string_view owne
             .exec_params(
                 "UPDATE messages SET lease_expires_at = now() + $3::interval, run_at = now() + $3::interval,"
                 " updated_at = now() WHERE id = ANY($1::bytea[]) AND lease_owner = $2",
-                sql::bytea_array(ids, [](const Hash& h) { return std::optional<ByteView>(h); }), std::string(owner),
-                sql::interval_ms(lease))
+                sql::bytea_array(ids, [](const Hash& h) { return std::optional<ByteView>(h); }),
+                std::string(owner), sql::interval_ms(lease))
             .affected_rows();
     });
 }
@@ -220,7 +234,8 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
         pqxx::work tx(conn_.raw());
         if (!moving.empty()) {
             const auto rows = tx.exec_params(
-                "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::message_state[], $3::bytea[]) AS t(id, next, tx))"
+                "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::message_state[], $3::bytea[]) AS t(id, "
+                "next, tx))"
                 " UPDATE messages m SET state = v.next, stage = v.next, attempts = 0, run_at = now(),"
                 "   lease_owner = NULL, lease_expires_at = NULL,"
                 "   verified_at = CASE WHEN v.next = 'verified' THEN now() ELSE m.verified_at END,"
@@ -243,13 +258,17 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
                 "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) AS t(id, tx)),"
                 " moved AS (DELETE FROM messages m USING v WHERE m.id = v.id AND m.lease_owner = $3"
                 "   RETURNING m.*, v.tx),"
-                " kept AS (INSERT INTO messages_history (id, seq, origin, destination, nonce, sender, recipient,"
-                "   body, amount, source_block_number, source_block_hash, log_index, state, attempts, last_error,"
-                "   last_error_class, observed_at, verified_at, submitted_at, delivered_at, retrying_at, failed_at,"
+                " kept AS (INSERT INTO messages_history (id, seq, origin, destination, nonce, sender, "
+                "recipient,"
+                "   body, amount, source_block_number, source_block_hash, log_index, state, attempts, "
+                "last_error,"
+                "   last_error_class, observed_at, verified_at, submitted_at, delivered_at, retrying_at, "
+                "failed_at,"
                 "   orphaned_at, delivery_tx_hash, updated_at)"
                 "   SELECT id, seq, origin, destination, nonce, sender, recipient, body, amount,"
                 "     source_block_number, source_block_hash, log_index, 'delivered', attempts, last_error,"
-                "     last_error_class, observed_at, verified_at, submitted_at, now(), retrying_at, failed_at,"
+                "     last_error_class, observed_at, verified_at, submitted_at, now(), retrying_at, "
+                "failed_at,"
                 "     orphaned_at, coalesce(tx, delivery_tx_hash), now() FROM moved"
                 "   ON CONFLICT (id) DO NOTHING)"
                 " SELECT id FROM moved",
@@ -265,20 +284,24 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
     });
 }
 
-RetryResult Queue::retry(const Hash& id, std::string_view owner, ErrorClass error_class, std::string_view error) {
+RetryResult Queue::retry(const Hash& id, std::string_view owner, ErrorClass error_class,
+                         std::string_view error) {
     return sql::guarded("retry", [&] {
         RetryResult result;
         pqxx::work tx(conn_.raw());
-        const auto found = tx.exec_params("SELECT attempts FROM messages WHERE id = $1 AND lease_owner = $2 FOR UPDATE",
-                                          sql::bytea(id), std::string(owner));
+        const auto found =
+            tx.exec_params("SELECT attempts FROM messages WHERE id = $1 AND lease_owner = $2 FOR UPDATE",
+                           sql::bytea(id), std::string(owner));
         if (found.empty()) return result;
         const int attempts = found[0][0].as<int>();
         if (is_permanent(error_class) || attempts >= backoff_.max_attempts) {
-            const ErrorClass recorded = is_permanent(error_class) ? error_class : ErrorClass::kRetriesExhausted;
+            const ErrorClass recorded =
+                is_permanent(error_class) ? error_class : ErrorClass::kRetriesExhausted;
             const std::string text = is_permanent(error_class)
                                          ? std::string(error)
                                          : std::string(error) + " (after " + std::to_string(attempts) +
-                                               " attempts; last class " + std::string(to_string(error_class)) + ")";
+                                               " attempts; last class " +
+                                               std::string(to_string(error_class)) + ")";
             tx.exec_params(
                 "UPDATE messages SET state = 'failed_permanent', run_at = 'infinity', failed_at = now(),"
                 " lease_owner = NULL, lease_expires_at = NULL, last_error = $2, last_error_class = $3,"
@@ -301,15 +324,16 @@ RetryResult Queue::retry(const Hash& id, std::string_view owner, ErrorClass erro
     });
 }
 
-bool Queue::dead_letter(const Hash& id, std::string_view owner, ErrorClass error_class, std::string_view error) {
+bool Queue::dead_letter(const Hash& id, std::string_view owner, ErrorClass error_class,
+                        std::string_view error) {
     return sql::guarded("dead letter", [&] {
         pqxx::nontransaction tx(conn_.raw());
-        return tx
-                   .exec_params(
-                       "UPDATE messages SET state = 'failed_permanent', run_at = 'infinity', failed_at = now(),"
-                       " lease_owner = NULL, lease_expires_at = NULL, last_error = $3, last_error_class = $4,"
-                       " updated_at = now() WHERE id = $1 AND lease_owner = $2",
-                       sql::bytea(id), std::string(owner), std::string(error), std::string(to_string(error_class)))
+        return tx.exec_params(
+                     "UPDATE messages SET state = 'failed_permanent', run_at = 'infinity', failed_at = now(),"
+                     " lease_owner = NULL, lease_expires_at = NULL, last_error = $3, last_error_class = $4,"
+                     " updated_at = now() WHERE id = $1 AND lease_owner = $2",
+                     sql::bytea(id), std::string(owner), std::string(error),
+                     std::string(to_string(error_class)))
                    .affected_rows() == 1;
     });
 }
@@ -317,13 +341,15 @@ bool Queue::dead_letter(const Hash& id, std::string_view owner, ErrorClass error
 std::size_t Queue::release_expired_leases() {
     return sql::guarded("release expired leases", [&] {
         pqxx::work tx(conn_.raw());
-        const auto n = tx.exec(
-                             "UPDATE messages SET last_error = 'lease of ' || lease_owner || ' expired',"
-                             " last_error_class = 'lease_expired', lease_owner = NULL, lease_expires_at = NULL,"
-                             " updated_at = now() WHERE lease_expires_at < now()")
-                           .affected_rows();
+        const auto n =
+            tx.exec(
+                  "UPDATE messages SET last_error = 'lease of ' || lease_owner || ' expired',"
+                  " last_error_class = 'lease_expired', lease_owner = NULL, lease_expires_at = NULL,"
+                  " updated_at = now() WHERE lease_expires_at < now()")
+                .affected_rows();
         if (n > 0) {
-            for (const auto stage : {"observed", "verified", "submitted"}) notify(tx, conn_.queue_channel(), stage);
+            for (const auto stage : {"observed", "verified", "submitted"})
+                notify(tx, conn_.queue_channel(), stage);
         }
         tx.commit();
         return static_cast<std::size_t>(n);
@@ -348,9 +374,9 @@ std::vector<QueueCount> Queue::counts() {
     return sql::guarded("queue counts", [&] {
         pqxx::read_transaction tx(conn_.raw());
         std::vector<QueueCount> out;
-        for (const auto& row : tx.exec(
-                 "SELECT state::text, origin, destination, count(*), extract(epoch FROM now() - min(observed_at))"
-                 " FROM messages GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")) {
+        for (const auto& row : tx.exec("SELECT state::text, origin, destination, count(*), extract(epoch "
+                                       "FROM now() - min(observed_at))"
+                                       " FROM messages GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")) {
             out.push_back(QueueCount{state_of(row[0]), row[1].as<uint32_t>(), row[2].as<uint32_t>(),
                                      row[3].as<int64_t>(), row[4].as<double>()});
         }
@@ -372,11 +398,14 @@ bool QueueListener::wait(std::chrono::milliseconds timeout) {
     return sql::guarded("wait for notifications", [&] {
         if (conn_.raw().get_notifs() > 0) return true;
         const auto us = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
-        return conn_.raw().await_notification(static_cast<long>(us / 1'000'000), static_cast<long>(us % 1'000'000)) > 0;
+        return conn_.raw().await_notification(static_cast<long>(us / 1'000'000),
+                                              static_cast<long>(us % 1'000'000)) > 0;
     });
 }
 
-std::vector<std::string> QueueListener::take_payloads() { return std::exchange(receiver_->payloads, {}); }
+std::vector<std::string> QueueListener::take_payloads() {
+    return std::exchange(receiver_->payloads, {});
+}
 
 std::vector<QueuedMessage> list_messages(Connection& conn, const MessageFilter& filter) {
     return sql::guarded("list messages", [&] {
@@ -386,12 +415,14 @@ std::vector<QueuedMessage> list_messages(Connection& conn, const MessageFilter& 
             " AND ($3::bigint IS NULL OR destination = $3)";
         const std::optional<std::string> state =
             filter.state ? std::optional<std::string>(std::string(to_string(*filter.state))) : std::nullopt;
-        const std::optional<int64_t> origin = filter.origin ? std::optional<int64_t>(*filter.origin) : std::nullopt;
+        const std::optional<int64_t> origin =
+            filter.origin ? std::optional<int64_t>(*filter.origin) : std::nullopt;
         const std::optional<int64_t> destination =
             filter.destination ? std::optional<int64_t>(*filter.destination) : std::nullopt;
-        const std::string query = "SELECT * FROM (SELECT " + std::string(kQueueColumns) + " FROM messages" + where +
-                                  " UNION ALL SELECT " + std::string(kHistoryColumns) + " FROM messages_history" +
-                                  where + ") AS all_messages ORDER BY seq DESC LIMIT $4";
+        const std::string query = "SELECT * FROM (SELECT " + std::string(kQueueColumns) + " FROM messages" +
+                                  where + " UNION ALL SELECT " + std::string(kHistoryColumns) +
+                                  " FROM messages_history" + where +
+                                  ") AS all_messages ORDER BY seq DESC LIMIT $4";
         return read_messages(tx.exec_params(query, state, origin, destination, filter.limit));
     });
 }
@@ -399,7 +430,8 @@ std::vector<QueuedMessage> list_messages(Connection& conn, const MessageFilter& 
 std::optional<QueuedMessage> find_message(Connection& conn, const Hash& id) {
     return sql::guarded("find message", [&]() -> std::optional<QueuedMessage> {
         pqxx::read_transaction tx(conn.raw());
-        auto rows = tx.exec_params("SELECT " + std::string(kQueueColumns) + " FROM messages WHERE id = $1 UNION ALL SELECT " +
+        auto rows = tx.exec_params("SELECT " + std::string(kQueueColumns) +
+                                       " FROM messages WHERE id = $1 UNION ALL SELECT " +
                                        std::string(kHistoryColumns) + " FROM messages_history WHERE id = $1",
                                    sql::bytea(id));
         if (rows.empty()) return std::nullopt;
@@ -413,12 +445,14 @@ bool retry_message(Connection& conn, const Hash& id, std::string_view actor, std
         pqxx::work tx(conn.raw());
         const auto target = to_hex(id);
         const auto rows = tx.exec_params(
-            "WITH before AS (SELECT * FROM messages WHERE id = $1 AND state IN ('failed_permanent', 'retrying')"
+            "WITH before AS (SELECT * FROM messages WHERE id = $1 AND state IN ('failed_permanent', "
+            "'retrying')"
             "   AND (lease_owner IS NULL OR lease_expires_at < now()) FOR UPDATE),"
             " after AS (UPDATE messages m SET state = 'retrying', run_at = now(), attempts = 0,"
             "   lease_owner = NULL, lease_expires_at = NULL, updated_at = now()"
             "   FROM before b WHERE m.id = b.id RETURNING m.*)"
-            " SELECT (SELECT to_jsonb(b) - 'body' FROM before b)::text, (SELECT to_jsonb(a) - 'body' FROM after a)::text,"
+            " SELECT (SELECT to_jsonb(b) - 'body' FROM before b)::text, (SELECT to_jsonb(a) - 'body' FROM "
+            "after a)::text,"
             "   (SELECT stage::text FROM after)",
             sql::bytea(id));
         const bool changed = !rows[0][1].is_null();

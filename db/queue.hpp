@@ -35,8 +35,8 @@ struct NewMessage {
 };
 
 // Builds a NewMessage, computing the id and, when the body is a collateral transfer, its amount.
-[[nodiscard]] NewMessage observed_message(const Message& message, uint64_t block_number, const Hash& block_hash,
-                                          uint32_t log_index);
+[[nodiscard]] NewMessage observed_message(const Message& message, uint64_t block_number,
+                                          const Hash& block_hash, uint32_t log_index);
 
 struct QueuedMessage {
     Hash id;
@@ -113,7 +113,8 @@ class Queue {
                                      std::chrono::milliseconds lease);
 
     // Pushes the lease of messages this owner still holds; returns how many.
-    std::size_t extend_lease(std::span<const Hash> ids, std::string_view owner, std::chrono::milliseconds lease);
+    std::size_t extend_lease(std::span<const Hash> ids, std::string_view owner,
+                             std::chrono::milliseconds lease);
 
     // Moves leased messages to their next state (releasing the lease); delivered ones leave the hot
     // table for history. Wakes the workers of each next stage.
@@ -169,9 +170,9 @@ class QueueListener {
 std::vector<QueuedMessage> list_messages(Connection& conn, const MessageFilter& filter);
 // Looks in the queue, then in history.
 std::optional<QueuedMessage> find_message(Connection& conn, const Hash& id);
-// Puts a dead-lettered, retrying or orphaned message back to run now at its stage, attempts
+// Puts a dead-lettered or retrying message back to run now at its stage, attempts
 // reset, with an audit row. Returns false (and changes nothing) when it is not in such a state or
-// a worker holds it.
+// a worker holds it. (An orphan comes back only by being observed again in a canonical block.)
 bool retry_message(Connection& conn, const Hash& id, std::string_view actor, std::string_view reason);
 
 }  // namespace causeway::db

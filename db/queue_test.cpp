@@ -276,7 +276,8 @@ TEST_CASE("retry schedules by the backoff, then dead-letters with the class", "[
     CHECK(queue.retry(m.id, "w", db::ErrorClass::kRejectedByDestination, "recipient reverted").outcome ==
           db::RetryResult::Outcome::kDeadLettered);
     CHECK(db::find_message(conn, m.id)->last_error_class == "rejected_by_destination");
-    CHECK(queue.retry(m.id, "w", db::ErrorClass::kRpcTimeout, "x").outcome == db::RetryResult::Outcome::kLeaseLost);
+    CHECK(queue.retry(m.id, "w", db::ErrorClass::kRpcTimeout, "x").outcome ==
+          db::RetryResult::Outcome::kLeaseLost);
 }
 
 TEST_CASE("orphaned messages leave the queue and come back when observed again", "[db][queue]") {

@@ -8,28 +8,34 @@ namespace causeway::db {
 namespace {
 
 using OptI64 = std::optional<int64_t>;
-OptI64 opt64(std::optional<uint32_t> v) { return v ? OptI64(*v) : std::nullopt; }
+OptI64 opt64(std::optional<uint32_t> v) {
+    return v ? OptI64(*v) : std::nullopt;
+}
 
 constexpr std::string_view kScope =
     "($1::bigint IS NULL OR origin = $1) AND ($2::bigint IS NULL OR destination = $2)"
     " AND ($3::bigint IS NULL OR origin = $3 OR destination = $3)";
 
-Timestamp to_time(int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+Timestamp to_time(int64_t us) {
+    return Timestamp(std::chrono::microseconds(us));
+}
 
-RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_view actor, std::string_view reason,
-                       bool pause) {
+RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_view actor,
+                       std::string_view reason, bool pause) {
     if (const auto problem = scope.problem(); !problem.empty()) throw Error(problem);
     if (actor.empty()) throw Error("an actor is required (who is doing this)");
     const std::string action = pause ? "route.pause" : "route.resume";
     return sql::guarded(action, [&] {
         pqxx::work tx(conn.raw());
-        const std::string set = pause ? "paused = true, paused_by = $4, paused_reason = $5, paused_at = now()"
-                                      : "paused = false, paused_by = NULL, paused_reason = NULL, paused_at = NULL";
+        const std::string set =
+            pause ? "paused = true, paused_by = $4, paused_reason = $5, paused_at = now()"
+                  : "paused = false, paused_by = NULL, paused_reason = NULL, paused_at = NULL";
         const auto row = tx.exec_params1(
             "WITH target AS (SELECT * FROM routes WHERE " + std::string(kScope) +
                 " FOR UPDATE),"
                 " changed AS (UPDATE routes r SET " +
-                set + ", updated_at = now() FROM target t"
+                set +
+                ", updated_at = now() FROM target t"
                 "   WHERE r.origin = t.origin AND r.destination = t.destination AND t.paused = " +
                 (pause ? "false" : "true") +
                 "   RETURNING r.*),"
@@ -38,13 +44,15 @@ RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_vi
                 "   FROM changed c JOIN target t ON t.origin = c.origin AND t.destination = c.destination)"
                 " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM changed)",
             opt64(scope.origin), opt64(scope.destination), opt64(scope.chain), std::string(actor),
-            reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)), action);
+            reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)),
+            action);
         RouteChange change{row[0].as<std::size_t>(), row[1].as<std::size_t>()};
         if (change.changed == 0) {
-            tx.exec_params(
-                "INSERT INTO audit_log (actor, action, target, reason) VALUES ($1, $2, $3, $4)", std::string(actor),
-                action + (change.matched == 0 ? ".no_route" : ".unchanged"), scope.describe(),
-                reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)));
+            tx.exec_params("INSERT INTO audit_log (actor, action, target, reason) VALUES ($1, $2, $3, $4)",
+                           std::string(actor), action + (change.matched == 0 ? ".no_route" : ".unchanged"),
+                           scope.describe(),
+                           reason.empty() ? std::optional<std::string>()
+                                          : std::optional<std::string>(std::string(reason)));
         }
         tx.exec_params("SELECT pg_notify($1, $2)", conn.routes_channel(), action);
         if (!pause && change.changed > 0) {
@@ -76,7 +84,8 @@ std::string RouteScope::describe() const {
     return "no routes";
 }
 
-RouteChange pause_routes(Connection& conn, const RouteScope& scope, std::string_view actor, std::string_view reason) {
+RouteChange pause_routes(Connection& conn, const RouteScope& scope, std::string_view actor,
+                         std::string_view reason) {
     return set_paused(conn, scope, actor, reason, true);
 }
 
@@ -89,12 +98,15 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
     if (actor.empty()) throw Error("an actor is required (who is doing this)");
     if (u.security_mode && *u.security_mode != "committee" && *u.security_mode != "optimistic" &&
         *u.security_mode != "validity") {
-        throw Error("security mode must be committee, optimistic or validity, not '" + *u.security_mode + "'");
+        throw Error("security mode must be committee, optimistic or validity, not '" + *u.security_mode +
+                    "'");
     }
-    if (u.rate_per_second.has_value() != u.burst.has_value()) throw Error("a rate limit needs both a rate and a burst");
+    if (u.rate_per_second.has_value() != u.burst.has_value())
+        throw Error("a rate limit needs both a rate and a burst");
     if (u.rate_per_second && !(*u.rate_per_second > 0)) throw Error("the rate must be above zero");
     if (u.burst && !(*u.burst >= 1)) throw Error("the burst must be at least 1");
-    if (u.big_transfer_delay && u.big_transfer_delay->count() < 0) throw Error("the delay cannot be negative");
+    if (u.big_transfer_delay && u.big_transfer_delay->count() < 0)
+        throw Error("the delay cannot be negative");
     const auto opt_dec = [](const std::optional<u256>& v) {
         return v ? std::optional<std::string>(to_decimal(*v)) : std::nullopt;
     };
@@ -111,7 +123,8 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
             " rate_per_second = CASE WHEN $4 THEN NULL ELSE coalesce($5, rate_per_second) END,"
             " burst = CASE WHEN $4 THEN NULL ELSE coalesce($6, burst) END,"
             " daily_cap = CASE WHEN $7 THEN NULL ELSE coalesce($8::numeric, daily_cap) END,"
-            " big_transfer_threshold = CASE WHEN $9 THEN NULL ELSE coalesce($10::numeric, big_transfer_threshold) END,"
+            " big_transfer_threshold = CASE WHEN $9 THEN NULL ELSE coalesce($10::numeric, "
+            "big_transfer_threshold) END,"
             " big_transfer_delay = coalesce(make_interval(secs => $11), big_transfer_delay),"
             " updated_at = now()"
             " WHERE origin = $1 AND destination = $2 RETURNING to_jsonb(routes)::text",
@@ -145,11 +158,13 @@ std::vector<Route> list_routes(Connection& conn) {
                  "SELECT r.origin, r.destination, r.security_mode, r.paused, r.paused_by, r.paused_reason,"
                  " epoch_us(r.paused_at), r.rate_per_second, r.burst, r.daily_cap::text,"
                  " r.big_transfer_threshold::text, extract(epoch FROM r.big_transfer_delay)::bigint,"
-                 " (SELECT least(r.burst, b.tokens + extract(epoch FROM now() - b.refilled_at) * r.rate_per_second)"
+                 " (SELECT least(r.burst, b.tokens + extract(epoch FROM now() - b.refilled_at) * "
+                 "r.rate_per_second)"
                  "    FROM rate_limit_buckets b WHERE b.origin = r.origin AND b.destination = r.destination),"
                  " (SELECT coalesce(sum(f.amount), 0)::text FROM route_flows f WHERE f.origin = r.origin"
                  "    AND f.destination = r.destination AND f.admitted_at > now() - interval '24 hours'),"
-                 " (SELECT count(*) FROM messages m WHERE m.origin = r.origin AND m.destination = r.destination),"
+                 " (SELECT count(*) FROM messages m WHERE m.origin = r.origin AND m.destination = "
+                 "r.destination),"
                  " epoch_us(r.updated_at)"
                  " FROM routes r ORDER BY r.origin, r.destination")) {
             Route r;
@@ -163,7 +178,8 @@ std::vector<Route> list_routes(Connection& conn) {
             r.limits.rate_per_second = sql::optional_of<double>(row[7]);
             r.limits.burst = sql::optional_of<double>(row[8]);
             if (!row[9].is_null()) r.limits.daily_cap = parse_u256(row[9].c_str()).value_or(u256{});
-            if (!row[10].is_null()) r.limits.big_transfer_threshold = parse_u256(row[10].c_str()).value_or(u256{});
+            if (!row[10].is_null())
+                r.limits.big_transfer_threshold = parse_u256(row[10].c_str()).value_or(u256{});
             r.limits.big_transfer_delay = std::chrono::seconds(row[11].as<int64_t>());
             if (!row[12].is_null() && r.limits.rate_per_second) r.tokens = row[12].as<double>();
             if (r.limits.rate_per_second && !r.tokens) r.tokens = r.limits.burst;  // never charged: full
@@ -184,10 +200,10 @@ std::vector<AuditEntry> audit_entries(Connection& conn, int limit) {
                  "SELECT id, epoch_us(at), actor, action, target, reason, before::text, after::text"
                  " FROM audit_log ORDER BY id DESC LIMIT $1",
                  limit)) {
-            out.push_back(AuditEntry{row[0].as<int64_t>(), to_time(row[1].as<int64_t>()), row[2].as<std::string>(),
-                                     row[3].as<std::string>(), row[4].as<std::string>(),
-                                     sql::optional_of<std::string>(row[5]), sql::optional_of<std::string>(row[6]),
-                                     sql::optional_of<std::string>(row[7])});
+            out.push_back(AuditEntry{
+                row[0].as<int64_t>(), to_time(row[1].as<int64_t>()), row[2].as<std::string>(),
+                row[3].as<std::string>(), row[4].as<std::string>(), sql::optional_of<std::string>(row[5]),
+                sql::optional_of<std::string>(row[6]), sql::optional_of<std::string>(row[7])});
         }
         return out;
     });

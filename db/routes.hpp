@@ -33,8 +33,8 @@ struct Route {
     std::optional<Timestamp> paused_at{};
     RouteLimits limits;
     std::optional<double> tokens{};  // the bucket now, when the route has a rate limit
-    u256 admitted_24h;             // notional admitted in the last 24 hours
-    int64_t queued = 0;            // messages in the hot table
+    u256 admitted_24h;               // notional admitted in the last 24 hours
+    int64_t queued = 0;              // messages in the hot table
     Timestamp updated_at;
 };
 
@@ -59,8 +59,10 @@ struct RouteChange {
 
 // Pauses the routes in scope: claims skip their messages at once, which keep state and place.
 // Every changed route gets an audit row; an action that changed nothing gets one for its scope.
-RouteChange pause_routes(Connection& conn, const RouteScope& scope, std::string_view actor, std::string_view reason);
-RouteChange resume_routes(Connection& conn, const RouteScope& scope, std::string_view actor, std::string_view reason);
+RouteChange pause_routes(Connection& conn, const RouteScope& scope, std::string_view actor,
+                         std::string_view reason);
+RouteChange resume_routes(Connection& conn, const RouteScope& scope, std::string_view actor,
+                          std::string_view reason);
 
 // Creates or changes one route; fields left empty keep their value. Audited.
 struct RouteUpdate {
@@ -76,7 +78,8 @@ struct RouteUpdate {
     std::optional<u256> big_transfer_threshold{};
     std::optional<std::chrono::seconds> big_transfer_delay{};
 };
-void update_route(Connection& conn, const RouteUpdate& update, std::string_view actor, std::string_view reason);
+void update_route(Connection& conn, const RouteUpdate& update, std::string_view actor,
+                  std::string_view reason);
 
 std::vector<Route> list_routes(Connection& conn);
 

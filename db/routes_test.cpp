@@ -73,7 +73,8 @@ TEST_CASE("a paused route keeps its messages in place; resume releases them in o
     CHECK(resumed.changed == 1);
     const auto released = queue.claim(MessageState::kObserved, 100, "w", 30s);
     REQUIRE(released.size() == 4);
-    for (std::size_t i = 0; i < released.size(); ++i) CHECK(released[i].id == before[before.size() - 1 - i].id);
+    for (std::size_t i = 0; i < released.size(); ++i)
+        CHECK(released[i].id == before[before.size() - 1 - i].id);
     CHECK(!route(db::list_routes(conn), 901, 902).paused);
 
     // Two actions, two audit rows, with who, why, and the route before and after.
@@ -175,9 +176,10 @@ TEST_CASE("the 24-hour notional cap holds transfers until the window has room", 
     auto conn = pg.migrated();
     db::Queue queue(conn);
     db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{100}}, "ops", "cap");
-    std::vector<db::NewMessage> batch = {test_message(0, 901, 902, u256{40}), test_message(1, 901, 902, u256{40}),
-                                         test_message(2, 901, 902, u256{40}), test_message(3, 901, 902, u256{150}),
-                                         test_message(4, 901, 902, u256{20})};
+    std::vector<db::NewMessage> batch = {
+        test_message(0, 901, 902, u256{40}), test_message(1, 901, 902, u256{40}),
+        test_message(2, 901, 902, u256{40}), test_message(3, 901, 902, u256{150}),
+        test_message(4, 901, 902, u256{20})};
     REQUIRE(queue.enqueue(batch).inserted == 5);
 
     const auto claimed = queue.claim(MessageState::kObserved, 100, "w", 30s);
@@ -237,13 +239,15 @@ TEST_CASE("big transfers wait out the delay and do not count against the cap", "
 TEST_CASE("route settings are validated and every change is audited", "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();
-    db::update_route(conn, {.origin = 1, .destination = 10, .security_mode = "optimistic"}, "carol", "new route");
+    db::update_route(conn, {.origin = 1, .destination = 10, .security_mode = "optimistic"}, "carol",
+                     "new route");
     auto r = route(db::list_routes(conn), 1, 10);
     CHECK(r.security_mode == "optimistic");
     CHECK(!r.limits.rate_per_second);
     CHECK(r.limits.big_transfer_delay == std::chrono::hours(24));
 
-    db::update_route(conn, {.origin = 1, .destination = 10, .rate_per_second = 5.0, .burst = 20.0}, "carol", "");
+    db::update_route(conn, {.origin = 1, .destination = 10, .rate_per_second = 5.0, .burst = 20.0}, "carol",
+                     "");
     r = route(db::list_routes(conn), 1, 10);
     CHECK(r.limits.rate_per_second == 5.0);
     CHECK(r.limits.burst == 20.0);
@@ -254,12 +258,15 @@ TEST_CASE("route settings are validated and every change is audited", "[db][rout
 
     const auto rows = scalar(conn, "SELECT count(*) FROM audit_log");
     CHECK(rows == 3);
-    CHECK_THROWS_WITH(db::update_route(conn, {.origin = 1, .destination = 10, .security_mode = "trust-me"}, "c", ""),
-                      Catch::Contains("security mode must be"));
-    CHECK_THROWS_WITH(db::update_route(conn, {.origin = 1, .destination = 10, .rate_per_second = 1.0}, "c", ""),
-                      Catch::Contains("both a rate and a burst"));
     CHECK_THROWS_WITH(
-        db::update_route(conn, {.origin = 1, .destination = 10, .rate_per_second = 0.0, .burst = 1.0}, "c", ""),
+        db::update_route(conn, {.origin = 1, .destination = 10, .security_mode = "trust-me"}, "c", ""),
+        Catch::Contains("security mode must be"));
+    CHECK_THROWS_WITH(
+        db::update_route(conn, {.origin = 1, .destination = 10, .rate_per_second = 1.0}, "c", ""),
+        Catch::Contains("both a rate and a burst"));
+    CHECK_THROWS_WITH(
+        db::update_route(conn, {.origin = 1, .destination = 10, .rate_per_second = 0.0, .burst = 1.0}, "c",
+                         ""),
         Catch::Contains("above zero"));
     CHECK_THROWS_WITH(db::update_route(conn, {.origin = 1, .destination = 10}, "", ""),
                       Catch::Contains("actor is required"));

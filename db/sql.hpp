@@ -15,7 +15,9 @@
 
 namespace causeway::db::sql {
 
-inline std::string bytea(ByteView v) { return "\\x" + to_hex(v, false); }
+inline std::string bytea(ByteView v) {
+    return "\\x" + to_hex(v, false);
+}
 
 // {"\\x..","\\x.."}: an array literal of bytea values (NULL for a missing one).
 template <typename Range, typename Get>
@@ -52,12 +54,15 @@ std::string plain_array(const Range& items, Get get) {
     return out;
 }
 
-inline std::string interval_ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " milliseconds"; }
+inline std::string interval_ms(std::chrono::milliseconds d) {
+    return std::to_string(d.count()) + " milliseconds";
+}
 
 // A bytea column as PostgreSQL prints it (\x...).
 inline Bytes read_bytea(const pqxx::field& f) {
     const std::string_view text(f.c_str(), f.size());
-    if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') throw Error("unexpected bytea text from the database");
+    if (text.size() < 2 || text[0] != '\\' || text[1] != 'x')
+        throw Error("unexpected bytea text from the database");
     auto bytes = from_hex(text.substr(2), HexPrefix::kOptional);
     if (!bytes) throw Error("unexpected bytea text from the database");
     return *std::move(bytes);

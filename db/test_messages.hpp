@@ -20,8 +20,8 @@ inline Hash block_hash_of(uint64_t n, uint8_t fork = 0) {
 
 // Message number `i` of a batch identified by `salt`, from origin to destination.
 inline NewMessage test_message(uint32_t i, uint32_t origin = 901, uint32_t destination = 902,
-                               std::optional<u256> amount = std::nullopt, uint64_t block = 100, uint8_t fork = 0,
-                               const std::string& salt = "t") {
+                               std::optional<u256> amount = std::nullopt, uint64_t block = 100,
+                               uint8_t fork = 0, const std::string& salt = "t") {
     Message m;
     m.nonce = i;
     m.origin = origin;

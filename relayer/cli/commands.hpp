@@ -22,5 +22,9 @@ using Command = std::function<int()>;
 
 void add_transfer_command(CLI::App& app, Command& selected);
 void add_verify_command(CLI::App& app, Command& selected);
+void add_db_command(CLI::App& app, Command& selected);        // admin.cpp
+void add_routes_command(CLI::App& app, Command& selected);    // admin.cpp
+void add_messages_command(CLI::App& app, Command& selected);  // admin.cpp
+void add_bench_command(CLI::App& app, Command& selected);     // bench_queue.cpp
 
 }  // namespace causeway::cli

@@ -1,8 +1,9 @@
-// causeway: one executable, one subcommand per role (transfer today; relayer, validator, router,
-// devnet, routes, messages, verify, db and bench slot in through commands.hpp).
+// causeway: one executable, one subcommand per role (transfer, verify, db, routes, messages and
+// bench today; relayer, validator, router and devnet slot in through commands.hpp).
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "relayer/cli/commands.hpp"
 
@@ -14,6 +15,10 @@ int main(int argc, char** argv) {
     causeway::cli::Command selected;
     causeway::cli::add_transfer_command(app, selected);
     causeway::cli::add_verify_command(app, selected);
+    causeway::cli::add_db_command(app, selected);
+    causeway::cli::add_routes_command(app, selected);
+    causeway::cli::add_messages_command(app, selected);
+    causeway::cli::add_bench_command(app, selected);
 
     try {
         app.parse(argc, argv);
@@ -25,8 +30,13 @@ int main(int argc, char** argv) {
     try {
         return selected ? selected() : 2;
     } catch (const causeway::cli::CommandError& e) {
-        std::cerr << "causeway " << app.get_subcommands().front()->get_name() << ": error: " << e.what()
-                  << std::endl;
+        // The whole command path: "causeway routes pause: error: ...".
+        std::string command = "causeway";
+        for (CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+            sub = sub->get_subcommands().front();
+            command += " " + sub->get_name();
+        }
+        std::cerr << command << ": error: " << e.what() << std::endl;
     } catch (const std::exception& e) {
         std::cerr << "causeway: unexpected error: " << e.what() << std::endl;
     }

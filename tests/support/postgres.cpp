@@ -7,7 +7,9 @@
 
 namespace causeway::test {
 namespace {
-std::string script() { return std::string(CAUSEWAY_SOURCE_DIR) + "/scripts/pg-cluster"; }
+std::string script() {
+    return std::string(CAUSEWAY_SOURCE_DIR) + "/scripts/pg-cluster";
+}
 }  // namespace
 
 Postgres::Postgres() : dir_("causeway-pg") {
@@ -17,7 +19,9 @@ Postgres::Postgres() : dir_("causeway-pg") {
     while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
 }
 
-Postgres::~Postgres() { (void)run_command({script(), "stop", dir_.path().string()}); }
+Postgres::~Postgres() {
+    (void)run_command({script(), "stop", dir_.path().string()});
+}
 
 db::Connection Postgres::connect(const std::string& schema) const {
     return db::Connection::open(db::ConnectOptions{url_, schema, "causeway-test"});

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace causeway::test {
@@ -14,10 +16,18 @@ namespace causeway::test {
 struct CommandResult {
     int exit_code = -1;
     std::string out;  // standard output; standard error passes through to the test log
+    std::string err;  // standard error, when captured (the variant that takes an environment)
 };
 
 // Runs argv[0] with its arguments (no shell), waits, and returns its exit code and stdout.
 CommandResult run_command(const std::vector<std::string>& argv);
+
+// Changes to a child's environment: a value sets the variable, nullopt removes it.
+using EnvChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+// As above, in this process's environment changed by `env`, capturing standard error in `err`
+// (for tests of a command's messages and of settings read from the environment).
+CommandResult run_command(const std::vector<std::string>& argv, const EnvChanges& env);
 
 // `node <source_dir>/<script> args...`, throwing with its output when it exits non-zero.
 std::string run_node(const std::string& script, const std::vector<std::string>& args = {});
