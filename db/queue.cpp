@@ -231,9 +231,15 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
     const auto id_of = [](const Advance& a) { return std::optional<ByteView>(a.id); };
     return sql::guarded("advance", [&] {
         std::set<Hash> done;
-        pqxx::work tx(conn_.raw());
+        // Deliveries alone are one statement: no transaction block needed around it.
+        std::unique_ptr<pqxx::transaction_base> tx;
+        if (moving.empty()) {
+            tx = std::make_unique<pqxx::nontransaction>(conn_.raw());
+        } else {
+            tx = std::make_unique<pqxx::work>(conn_.raw());
+        }
         if (!moving.empty()) {
-            const auto rows = tx.exec_params(
+            const auto rows = tx->exec_params(
                 "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::message_state[], $3::bytea[]) AS t(id, "
                 "next, tx))"
                 " UPDATE messages m SET state = v.next, stage = v.next, attempts = 0, run_at = now(),"
@@ -241,7 +247,8 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
                 "   verified_at = CASE WHEN v.next = 'verified' THEN now() ELSE m.verified_at END,"
                 "   submitted_at = CASE WHEN v.next = 'submitted' THEN now() ELSE m.submitted_at END,"
                 "   delivery_tx_hash = coalesce(v.tx, m.delivery_tx_hash), updated_at = now()"
-                " FROM v WHERE m.id = v.id AND m.lease_owner = $4 AND v.next > m.stage"
+                " FROM v WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.lease_owner = $4 AND v.next > "
+                "m.stage"
                 " RETURNING m.id, m.stage::text",
                 sql::bytea_array(moving, id_of),
                 sql::plain_array(moving, [](const Advance& a) { return std::string(to_string(a.to)); }),
@@ -251,13 +258,14 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
                 done.insert(sql::read_fixed<32>(row[0]));
                 stages.insert(row[1].as<std::string>());
             }
-            for (const auto& s : stages) notify(tx, conn_.queue_channel(), s);
+            for (const auto& s : stages) notify(*tx, conn_.queue_channel(), s);
         }
         if (!delivered.empty()) {
-            const auto rows = tx.exec_params(
+            const auto rows = tx->exec_params(
                 "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) AS t(id, tx)),"
-                " moved AS (DELETE FROM messages m USING v WHERE m.id = v.id AND m.lease_owner = $3"
-                "   RETURNING m.*, v.tx),"
+                " moved AS (DELETE FROM messages m USING v"
+                "   WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.lease_owner = $3 RETURNING m.*, "
+                "v.tx),"
                 " kept AS (INSERT INTO messages_history (id, seq, origin, destination, nonce, sender, "
                 "recipient,"
                 "   body, amount, source_block_number, source_block_hash, log_index, state, attempts, "
@@ -275,7 +283,7 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
                 sql::bytea_array(delivered, id_of), sql::bytea_array(delivered, tx_of), std::string(owner));
             for (const auto& row : rows) done.insert(sql::read_fixed<32>(row[0]));
         }
-        tx.commit();
+        tx->commit();
         result.advanced = done.size();
         for (const auto& item : items) {
             if (!done.contains(item.id)) result.lost.push_back(item.id);

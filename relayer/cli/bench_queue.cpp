@@ -6,11 +6,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
-#include <boost/json/serialize.hpp>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <thread>
 
 #include "core/keccak.hpp"
@@ -234,22 +234,25 @@ int run_bench(const BenchOptions& o) {
         waiter.join();
     }
 
-    boost::json::object out;
-    out["messages"] = o.messages;
-    out["seconds"] = round3(seconds);
-    out["per_second"] = std::round(o.messages / seconds);
-    out["p50_ms"] = round3(percentile(claim_to_complete, 0.50));
-    out["p99_ms"] = round3(percentile(claim_to_complete, 0.99));
-    out["latency"] = "claim to complete (the batch's lease taken to its delivery committed)";
-    out["enqueue_to_complete_p50_ms"] = round3(percentile(enqueue_to_complete, 0.50));
-    out["enqueue_to_complete_p99_ms"] = round3(percentile(enqueue_to_complete, 0.99));
-    out["notify_p50_ms"] = round3(percentile(wakeups, 0.50));
-    out["notify_p99_ms"] = round3(percentile(wakeups, 0.99));
-    out["notify_rounds"] = o.notify_rounds;
-    out["producers"] = o.producers;
-    out["consumers"] = o.consumers;
-    out["batch"] = o.batch;
-    std::cout << boost::json::serialize(out) << std::endl;
+    // Fixed decimals: Boost.JSON would print doubles in exponent form.
+    const auto num = [](double v, int decimals) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+        return std::string(buf);
+    };
+    std::ostringstream out;
+    out << "{\"messages\":" << o.messages << ",\"seconds\":" << num(seconds, 3)
+        << ",\"per_second\":" << num(o.messages / seconds, 0)
+        << ",\"p50_ms\":" << num(percentile(claim_to_complete, 0.50), 3)
+        << ",\"p99_ms\":" << num(percentile(claim_to_complete, 0.99), 3)
+        << ",\"latency\":\"claim to complete (a batch's lease taken to its delivery committed)\""
+        << ",\"enqueue_to_complete_p50_ms\":" << num(percentile(enqueue_to_complete, 0.50), 3)
+        << ",\"enqueue_to_complete_p99_ms\":" << num(percentile(enqueue_to_complete, 0.99), 3)
+        << ",\"notify_p50_ms\":" << num(percentile(wakeups, 0.50), 3)
+        << ",\"notify_p99_ms\":" << num(percentile(wakeups, 0.99), 3)
+        << ",\"notify_rounds\":" << o.notify_rounds << ",\"producers\":" << o.producers
+        << ",\"consumers\":" << o.consumers << ",\"batch\":" << o.batch << "}";
+    std::cout << out.str() << std::endl;
     return 0;
 }
 
