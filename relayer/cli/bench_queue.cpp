@@ -44,10 +44,6 @@ double percentile(std::vector<double>& values, double p) {
     return values[k];
 }
 
-double round3(double v) {
-    return std::round(v * 1000.0) / 1000.0;
-}
-
 std::vector<db::NewMessage> make_messages(uint32_t count, const std::string& salt) {
     std::vector<db::NewMessage> out;
     out.reserve(count);
