@@ -130,40 +130,29 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
         const auto logs = sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.log_index); });
 
         pqxx::work tx(conn_.raw());
+        // DO NOTHING rather than DO UPDATE: a replayed block range must not lock the rows it finds
+        // (claims skip locked rows). Orphans among them are revived by the next statement.
         const auto rows = tx.exec_params(
             "WITH input AS ("
-            "  SELECT DISTINCT ON (id) * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[],"
-            "    $5::bytea[], $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[], $10::bytea[], "
-            "$11::integer[])"
-            "    WITH ORDINALITY AS t(id, origin, destination, nonce, sender, recipient, body, amount, "
-            "block_number,"
-            "         block_hash, log_index, ord)"
+            "  SELECT DISTINCT ON (id) * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[],"
+            "    $4::bigint[], $5::bytea[], $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[],"
+            "    $10::bytea[], $11::integer[]) WITH ORDINALITY AS t(id, origin, destination, nonce,"
+            "    sender, recipient, body, amount, block_number, block_hash, log_index, ord)"
             "  ORDER BY id, ord),"
             " new_routes AS ("
             "  INSERT INTO routes (origin, destination) SELECT DISTINCT origin, destination FROM input"
             "  ON CONFLICT DO NOTHING)"
-            " INSERT INTO messages AS m (id, origin, destination, nonce, sender, recipient, body, amount,"
+            " INSERT INTO messages (id, origin, destination, nonce, sender, recipient, body, amount,"
             "   source_block_number, source_block_hash, log_index)"
-            " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number, "
-            "block_hash,"
-            "   log_index FROM input i WHERE NOT EXISTS (SELECT 1 FROM messages_history h WHERE h.id = i.id)"
+            " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number,"
+            "   block_hash, log_index FROM input i"
+            " WHERE NOT EXISTS (SELECT 1 FROM messages_history h WHERE h.id = i.id)"
             " ORDER BY ord"
-            " ON CONFLICT (id) DO UPDATE SET state = 'observed', stage = 'observed', run_at = now(), "
-            "attempts = 0,"
-            "   source_block_number = EXCLUDED.source_block_number,"
-            "   source_block_hash = EXCLUDED.source_block_hash, log_index = EXCLUDED.log_index,"
-            "   observed_at = now(), updated_at = now()"
-            "   WHERE m.state = 'orphaned'"
-            " RETURNING m.id, (m.xmax = 0)",
+            " ON CONFLICT (id) DO NOTHING"
+            " RETURNING id",
             ids, origins, destinations, nonces, senders, recipients, bodies, amounts, blocks, hashes, logs);
-        std::vector<Hash> inserted;
-        for (const auto& row : rows) {
-            if (row[1].as<bool>()) {
-                inserted.push_back(sql::read_fixed<32>(row[0]));
-            } else {
-                ++result.revived;
-            }
-        }
+        std::set<Hash> inserted;
+        for (const auto& row : rows) inserted.insert(sql::read_fixed<32>(row[0]));
         // A message delivered (moved to history) while this insert waited on its row lock slips
         // past the NOT EXISTS above, whose snapshot predates that commit. This statement's
         // snapshot is newer: take such rows out again.
@@ -172,7 +161,28 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                 "DELETE FROM messages m WHERE m.id = ANY($1::bytea[])"
                 " AND EXISTS (SELECT 1 FROM messages_history h WHERE h.id = m.id) RETURNING m.id",
                 sql::bytea_array(inserted, [](const Hash& h) { return std::optional<ByteView>(h); }));
-            result.inserted = inserted.size() - again.size();
+            for (const auto& row : again) inserted.erase(sql::read_fixed<32>(row[0]));
+        }
+        result.inserted = inserted.size();
+        // The rest were known: orphans among them come back at their new block.
+        std::vector<const NewMessage*> known;
+        for (const auto& m : messages) {
+            if (!inserted.contains(m.id)) known.push_back(&m);
+        }
+        if (!known.empty()) {
+            const auto revived = tx.exec_params(
+                "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
+                "   source_block_number = v.block_number, source_block_hash = v.block_hash,"
+                "   log_index = v.log_index, observed_at = now(), updated_at = now()"
+                " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
+                "   AS v(id, block_number, block_hash, log_index)"
+                " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.state = 'orphaned'",
+                sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); }),
+                sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); }),
+                sql::bytea_array(known,
+                                 [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); }),
+                sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); }));
+            result.revived = static_cast<std::size_t>(revived.affected_rows());
         }
         result.duplicates = messages.size() - result.inserted - result.revived;
         if (result.inserted + result.revived > 0) notify(tx, conn_.queue_channel(), "observed");
