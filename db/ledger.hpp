@@ -55,7 +55,7 @@ struct TxAttempt {
     u256 max_fee_per_gas;
     u256 max_priority_fee_per_gas;
     std::string status = "pending";  // pending, mined, reverted, replaced, dropped
-    std::optional<uint64_t> mined_block_number;
+    std::optional<uint64_t> mined_block_number{};
 };
 
 void record_tx_attempt(Connection& conn, const TxAttempt& attempt);
