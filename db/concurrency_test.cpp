@@ -169,9 +169,9 @@ TEST_CASE("a worker killed mid-lease has its messages reclaimed after the lease 
     REQUIRE(reclaimed.size() == 60);
     CHECK(std::chrono::steady_clock::now() - killed_at >= 1s);
     for (const auto& m : reclaimed) CHECK(m.attempts == 2);
-    std::vector<db::Advance> done;
-    for (const auto& m : others) done.push_back({m.id, MessageState::kDelivered, std::nullopt});
-    for (const auto& m : reclaimed) done.push_back({m.id, MessageState::kDelivered, std::nullopt});
+    auto done = db::test::advance_all(others, MessageState::kDelivered);
+    const auto more = db::test::advance_all(reclaimed, MessageState::kDelivered);
+    done.insert(done.end(), more.begin(), more.end());
     CHECK(queue.advance(done, "survivor").advanced == 100);
     CHECK(scalar(conn, "SELECT count(*) FROM messages_history") == 100);
     CHECK(scalar(conn, "SELECT count(*) FROM messages") == 0);
@@ -203,9 +203,7 @@ TEST_CASE("enqueue racing the delivery of the same messages never brings one bac
     while (delivered < kMessages && std::chrono::steady_clock::now() < deadline) {
         const auto claimed = queue.claim(MessageState::kObserved, 50, "w", 60s);
         if (claimed.empty()) continue;
-        std::vector<db::Advance> next;
-        for (const auto& m : claimed) next.push_back({m.id, MessageState::kDelivered, std::nullopt});
-        delivered += queue.advance(next, "w").advanced;
+        delivered += queue.advance(db::test::advance_all(claimed, MessageState::kDelivered), "w").advanced;
     }
     done = true;
     replayer.join();

@@ -54,9 +54,8 @@ std::optional<NonceStream> NonceStream::acquire(Connection& conn, uint64_t chain
         pqxx::nontransaction tx(conn.raw());
         if (!tx.exec_params1("SELECT pg_try_advisory_lock($1)", key)[0].as<bool>()) return std::nullopt;
         tx.exec_params(
-            "INSERT INTO nonces (chain_id, signer, next_nonce) VALUES ($1, $2, $3)"
-            " ON CONFLICT (chain_id, signer) DO UPDATE SET next_nonce = greatest(nonces.next_nonce, "
-            "EXCLUDED.next_nonce),"
+            "INSERT INTO nonces (chain_id, signer, next_nonce) VALUES ($1, $2, $3) ON CONFLICT (chain_id,"
+            " signer) DO UPDATE SET next_nonce = greatest(nonces.next_nonce, EXCLUDED.next_nonce),"
             " updated_at = now()",
             i64(chain_id), sql::bytea(signer), i64(chain_next));
         return NonceStream(conn, chain_id, signer, key);
@@ -108,11 +107,9 @@ void record_tx_attempt(Connection& conn, const TxAttempt& a) {
     sql::guarded("record transaction attempt", [&] {
         pqxx::nontransaction tx(conn.raw());
         tx.exec_params(
-            "INSERT INTO tx_attempts (chain_id, signer, nonce, tx_hash, message_ids, gas_limit, "
-            "max_fee_per_gas,"
-            " max_priority_fee_per_gas, status, mined_block_number) VALUES ($1, $2, $3, $4, $5::bytea[], $6, "
-            "$7, $8,"
-            " $9, $10)",
+            "INSERT INTO tx_attempts (chain_id, signer, nonce, tx_hash, message_ids, gas_limit,"
+            " max_fee_per_gas, max_priority_fee_per_gas, status, mined_block_number) VALUES ($1, $2, $3,"
+            " $4, $5::bytea[], $6, $7, $8, $9, $10)",
             i64(a.chain_id), sql::bytea(a.signer), i64(a.nonce), sql::bytea(a.tx_hash),
             sql::bytea_array(a.message_ids, [](const Hash& h) { return std::optional<ByteView>(h); }),
             i64(a.gas_limit), to_decimal(a.max_fee_per_gas), to_decimal(a.max_priority_fee_per_gas), a.status,
@@ -126,10 +123,9 @@ bool set_tx_status(Connection& conn, const Hash& tx_hash, std::string_view statu
     return sql::guarded("update transaction attempt", [&] {
         pqxx::nontransaction tx(conn.raw());
         return tx.exec_params(
-                     "UPDATE tx_attempts SET status = $2, mined_block_number = coalesce($3, "
-                     "mined_block_number),"
-                     " mined_block_hash = coalesce($4::bytea, mined_block_hash), updated_at = now()"
-                     " WHERE tx_hash = $1",
+                     "UPDATE tx_attempts SET status = $2, mined_block_number = coalesce($3,"
+                     " mined_block_number), mined_block_hash = coalesce($4::bytea, mined_block_hash),"
+                     " updated_at = now() WHERE tx_hash = $1",
                      sql::bytea(tx_hash), std::string(status),
                      mined_block_number ? std::optional<int64_t>(i64(*mined_block_number)) : std::nullopt,
                      mined_block_hash ? std::optional<std::string>(sql::bytea(*mined_block_hash))
@@ -177,9 +173,8 @@ void store_checkpoint(Connection& conn, const StoredCheckpoint& c) {
     sql::guarded("store checkpoint", [&] {
         pqxx::work tx(conn.raw());
         tx.exec_params(
-            "INSERT INTO checkpoints (origin, merkle_tree_hook, index, root, message_id) VALUES ($1, $2, $3, "
-            "$4, $5)"
-            " ON CONFLICT DO NOTHING",
+            "INSERT INTO checkpoints (origin, merkle_tree_hook, index, root, message_id)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             static_cast<int64_t>(c.origin), sql::bytea(c.merkle_tree_hook), static_cast<int64_t>(c.index),
             sql::bytea(c.root), sql::bytea(c.message_id));
         const auto row = tx.exec_params1(
@@ -213,8 +208,8 @@ std::optional<StoredCheckpoint> checkpoint_for_message(Connection& conn, const H
     return sql::guarded("find checkpoint", [&]() -> std::optional<StoredCheckpoint> {
         pqxx::read_transaction tx(conn.raw());
         const auto rows = tx.exec_params(
-            "SELECT origin, merkle_tree_hook, index, root FROM checkpoints WHERE message_id = $1 ORDER BY "
-            "index LIMIT 1",
+            "SELECT origin, merkle_tree_hook, index, root FROM checkpoints WHERE message_id = $1 ORDER BY"
+            " index LIMIT 1",
             sql::bytea(message_id));
         if (rows.empty()) return std::nullopt;
         return StoredCheckpoint{rows[0][0].as<uint32_t>(), sql::read_fixed<32>(rows[0][1]),

@@ -250,16 +250,13 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
         }
         if (!moving.empty()) {
             const auto rows = tx->exec_params(
-                "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::message_state[], $3::bytea[]) AS t(id, "
-                "next, tx))"
-                " UPDATE messages m SET state = v.next, stage = v.next, attempts = 0, run_at = now(),"
-                "   lease_owner = NULL, lease_expires_at = NULL,"
-                "   verified_at = CASE WHEN v.next = 'verified' THEN now() ELSE m.verified_at END,"
-                "   submitted_at = CASE WHEN v.next = 'submitted' THEN now() ELSE m.submitted_at END,"
-                "   delivery_tx_hash = coalesce(v.tx, m.delivery_tx_hash), updated_at = now()"
-                " FROM v WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.lease_owner = $4 AND v.next > "
-                "m.stage"
-                " RETURNING m.id, m.stage::text",
+                "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::message_state[], $3::bytea[]) AS t(id,"
+                " next, tx)) UPDATE messages m SET state = v.next, stage = v.next, attempts = 0, run_at ="
+                " now(),   lease_owner = NULL, lease_expires_at = NULL,   verified_at = CASE WHEN v.next ="
+                " 'verified' THEN now() ELSE m.verified_at END,   submitted_at = CASE WHEN v.next ="
+                " 'submitted' THEN now() ELSE m.submitted_at END,   delivery_tx_hash = coalesce(v.tx,"
+                " m.delivery_tx_hash), updated_at = now() FROM v WHERE m.id = ANY ($1::bytea[]) AND m.id ="
+                " v.id AND m.lease_owner = $4 AND v.next > m.stage RETURNING m.id, m.stage::text",
                 sql::bytea_array(moving, id_of),
                 sql::plain_array(moving, [](const Advance& a) { return std::string(to_string(a.to)); }),
                 sql::bytea_array(moving, tx_of), std::string(owner));
@@ -272,24 +269,17 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
         }
         if (!delivered.empty()) {
             const auto rows = tx->exec_params(
-                "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) AS t(id, tx)),"
-                " moved AS (DELETE FROM messages m USING v"
-                "   WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.lease_owner = $3 RETURNING m.*, "
-                "v.tx),"
-                " kept AS (INSERT INTO messages_history (id, seq, origin, destination, nonce, sender, "
-                "recipient,"
-                "   body, amount, source_block_number, source_block_hash, log_index, state, attempts, "
-                "last_error,"
-                "   last_error_class, observed_at, verified_at, submitted_at, delivered_at, retrying_at, "
-                "failed_at,"
-                "   orphaned_at, delivery_tx_hash, updated_at)"
-                "   SELECT id, seq, origin, destination, nonce, sender, recipient, body, amount,"
-                "     source_block_number, source_block_hash, log_index, 'delivered', attempts, last_error,"
-                "     last_error_class, observed_at, verified_at, submitted_at, now(), retrying_at, "
-                "failed_at,"
-                "     orphaned_at, coalesce(tx, delivery_tx_hash), now() FROM moved"
-                "   ON CONFLICT (id) DO NOTHING)"
-                " SELECT id FROM moved",
+                "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) AS t(id, tx)), moved AS (DELETE"
+                " FROM messages m USING v   WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND"
+                " m.lease_owner = $3 RETURNING m.*, v.tx), kept AS (INSERT INTO messages_history (id, seq,"
+                " origin, destination, nonce, sender, recipient,   body, amount, source_block_number,"
+                " source_block_hash, log_index, state, attempts, last_error,   last_error_class,"
+                " observed_at, verified_at, submitted_at, delivered_at, retrying_at, failed_at,  "
+                " orphaned_at, delivery_tx_hash, updated_at)   SELECT id, seq, origin, destination, nonce,"
+                " sender, recipient, body, amount,     source_block_number, source_block_hash, log_index,"
+                " 'delivered', attempts, last_error,     last_error_class, observed_at, verified_at,"
+                " submitted_at, now(), retrying_at, failed_at,     orphaned_at, coalesce(tx,"
+                " delivery_tx_hash), now() FROM moved   ON CONFLICT (id) DO NOTHING) SELECT id FROM moved",
                 sql::bytea_array(delivered, id_of), sql::bytea_array(delivered, tx_of), std::string(owner));
             for (const auto& row : rows) done.insert(sql::read_fixed<32>(row[0]));
         }
@@ -463,15 +453,12 @@ bool retry_message(Connection& conn, const Hash& id, std::string_view actor, std
         pqxx::work tx(conn.raw());
         const auto target = to_hex(id);
         const auto rows = tx.exec_params(
-            "WITH before AS (SELECT * FROM messages WHERE id = $1 AND state IN ('failed_permanent', "
-            "'retrying')"
-            "   AND (lease_owner IS NULL OR lease_expires_at < now()) FOR UPDATE),"
-            " after AS (UPDATE messages m SET state = 'retrying', run_at = now(), attempts = 0,"
-            "   lease_owner = NULL, lease_expires_at = NULL, updated_at = now()"
-            "   FROM before b WHERE m.id = b.id RETURNING m.*)"
-            " SELECT (SELECT to_jsonb(b) - 'body' FROM before b)::text, (SELECT to_jsonb(a) - 'body' FROM "
-            "after a)::text,"
-            "   (SELECT stage::text FROM after)",
+            "WITH before AS (SELECT * FROM messages WHERE id = $1 AND state IN ('failed_permanent',"
+            " 'retrying')   AND (lease_owner IS NULL OR lease_expires_at < now()) FOR UPDATE), after AS"
+            " (UPDATE messages m SET state = 'retrying', run_at = now(), attempts = 0,   lease_owner ="
+            " NULL, lease_expires_at = NULL, updated_at = now()   FROM before b WHERE m.id = b.id RETURNING"
+            " m.*) SELECT (SELECT to_jsonb(b) - 'body' FROM before b)::text, (SELECT to_jsonb(a) - 'body'"
+            " FROM after a)::text,   (SELECT stage::text FROM after)",
             sql::bytea(id));
         const bool changed = !rows[0][1].is_null();
         // Refusals are audited too: the trail shows every attempt, not only the ones that worked.

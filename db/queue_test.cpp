@@ -13,23 +13,11 @@
 using namespace causeway;
 using namespace std::chrono_literals;
 using db::MessageState;
+using db::test::advance_all;
+using db::test::db_now;
 using db::test::scalar;
 using db::test::test_message;
 using db::test::test_messages;
-
-namespace {
-
-std::vector<db::Advance> advance_all(const std::vector<db::QueuedMessage>& claimed, MessageState to) {
-    std::vector<db::Advance> out;
-    for (const auto& m : claimed) out.push_back({m.id, to, std::nullopt});
-    return out;
-}
-
-db::Timestamp db_now(db::Connection& conn) {
-    return db::Timestamp(std::chrono::microseconds(scalar(conn, "SELECT epoch_us(clock_timestamp())")));
-}
-
-}  // namespace
 
 TEST_CASE("enqueue is idempotent on the message id", "[db][queue]") {
     test::Postgres pg;

@@ -118,16 +118,13 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
             "SELECT to_jsonb(r)::text FROM routes r WHERE origin = $1 AND destination = $2 FOR UPDATE",
             static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
         const auto after = tx.exec_params1(
-            "UPDATE routes SET"
-            " security_mode = coalesce($3, security_mode),"
-            " rate_per_second = CASE WHEN $4 THEN NULL ELSE coalesce($5, rate_per_second) END,"
-            " burst = CASE WHEN $4 THEN NULL ELSE coalesce($6, burst) END,"
-            " daily_cap = CASE WHEN $7 THEN NULL ELSE coalesce($8::numeric, daily_cap) END,"
-            " big_transfer_threshold = CASE WHEN $9 THEN NULL ELSE coalesce($10::numeric, "
-            "big_transfer_threshold) END,"
-            " big_transfer_delay = coalesce(make_interval(secs => $11), big_transfer_delay),"
-            " updated_at = now()"
-            " WHERE origin = $1 AND destination = $2 RETURNING to_jsonb(routes)::text",
+            "UPDATE routes SET security_mode = coalesce($3, security_mode), rate_per_second = CASE WHEN $4"
+            " THEN NULL ELSE coalesce($5, rate_per_second) END, burst = CASE WHEN $4 THEN NULL ELSE"
+            " coalesce($6, burst) END, daily_cap = CASE WHEN $7 THEN NULL ELSE coalesce($8::numeric,"
+            " daily_cap) END, big_transfer_threshold = CASE WHEN $9 THEN NULL ELSE coalesce($10::numeric,"
+            " big_transfer_threshold) END, big_transfer_delay = coalesce(make_interval(secs => $11),"
+            " big_transfer_delay), updated_at = now() WHERE origin = $1 AND destination = $2 RETURNING"
+            " to_jsonb(routes)::text",
             static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination), u.security_mode,
             u.clear_rate_limit, u.rate_per_second, u.burst, u.clear_daily_cap, opt_dec(u.daily_cap),
             u.clear_big_transfer_threshold, opt_dec(u.big_transfer_threshold),

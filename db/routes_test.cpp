@@ -10,15 +10,13 @@
 using namespace causeway;
 using namespace std::chrono_literals;
 using db::MessageState;
+using db::test::advance_all;
+using db::test::db_now;
 using db::test::scalar;
 using db::test::test_message;
 using db::test::test_messages;
 
 namespace {
-
-db::Timestamp db_now(db::Connection& conn) {
-    return db::Timestamp(std::chrono::microseconds(scalar(conn, "SELECT epoch_us(clock_timestamp())")));
-}
 
 const db::Route& route(const std::vector<db::Route>& routes, uint32_t origin, uint32_t destination) {
     for (const auto& r : routes) {

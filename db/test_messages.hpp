@@ -54,4 +54,16 @@ inline int64_t scalar(Connection& conn, const std::string& query) {
     return tx.exec1(query)[0].as<int64_t>();
 }
 
+// The database's clock, which run_at and the other timestamps follow.
+inline Timestamp db_now(Connection& conn) {
+    return Timestamp(std::chrono::microseconds(scalar(conn, "SELECT epoch_us(clock_timestamp())")));
+}
+
+// Every claimed message moved on to `to`.
+inline std::vector<Advance> advance_all(const std::vector<QueuedMessage>& claimed, MessageState to) {
+    std::vector<Advance> out;
+    for (const auto& m : claimed) out.push_back({m.id, to, std::nullopt});
+    return out;
+}
+
 }  // namespace causeway::db::test

@@ -473,8 +473,8 @@ void add_pause_command(CLI::App& routes, Command& selected, bool pause) {
     cmd->footer(std::string("Choose the routes with --origin and/or --destination, --chain, or --all. Exit 0 "
                             "also when nothing changed (the routes were already ") +
                 (pause ? "paused" : "active") +
-                " or none matched: the output says so; --json has `matched` and `changed`). Audited with "
-                "--actor and --reason.");
+                " or none matched: the output says so; --json has `matched` and `changed`). Audited with"
+                " --actor and --reason.");
     cmd->callback([args, origin, destination, chain, pause, &selected] {
         db::RouteScope scope;
         if (origin->count() > 0) scope.origin = args->origin;
@@ -574,9 +574,9 @@ void add_set_command(CLI::App& routes, Command& selected) {
     cmd->add_option("--reason", args->reason, "why, for the audit log")->required();
     add_actor_option(cmd, args->actor);
     cmd->footer(
-        "Amounts are in the token's base units (decimal, or hex after 0x). With no limit given it only "
-        "creates the route (unlimited, active), so that a route can be paused before its first message. "
-        "Audited with --actor and --reason.");
+        "Amounts are in the token's base units (decimal, or hex after 0x). With no limit given it only"
+        " creates the route (unlimited, active), so that a route can be paused before its first message."
+        " Audited with --actor and --reason.");
     cmd->callback([args, mode, rate, cap, big, delay, &selected] {
         db::RouteUpdate u;
         u.origin = args->origin;
@@ -779,8 +779,8 @@ void add_list_command(CLI::App& messages, Command& selected) {
         ->check(CLI::Range(1, kMaxLimit));
     cmd->footer(
         "States: " + join(state_names()) +
-        ". Delivered messages come from the history table. NEXT RUN is when a worker may next claim the "
-        "message (\"never\" for dead letters and orphans); HELD is a route limit holding it.");
+        ". Delivered messages come from the history table. NEXT RUN is when a worker may next claim the"
+        " message (\"never\" for dead letters and orphans); HELD is a route limit holding it.");
     cmd->callback([args, state, origin, destination, &selected] {
         db::MessageFilter filter;
         if (state->count() > 0) filter.state = db::parse_message_state(args->state);
@@ -905,8 +905,8 @@ void add_id_command(CLI::App& messages, Command& selected, bool retry) {
         cmd->add_option("--reason", args->reason, "why, for the audit log")->required();
         add_actor_option(cmd, args->actor);
         cmd->footer(
-            "Exit 1 when the message is not found or cannot be retried (another state, or a worker "
-            "holds it); the refusal is audited too.");
+            "Exit 1 when the message is not found or cannot be retried (another state, or a worker holds"
+            " it); the refusal is audited too.");
     } else {
         cmd->footer("Exit 1 when the message is not found.");
     }
@@ -1009,8 +1009,8 @@ void add_db_command(CLI::App& app, Command& selected) {
         "migrate", "Apply the schema migrations this causeway carries (a no-op when up to date)");
     add_db_options(migrate, *migrate_args);
     migrate->footer(
-        "Exit 1, changing nothing, when the schema is newer than this causeway or an applied "
-        "migration was edited.");
+        "Exit 1, changing nothing, when the schema is newer than this causeway or an applied migration was"
+        " edited.");
     migrate->callback([migrate_args, &selected] {
         resolve_db(*migrate_args);
         selected = guarded([migrate_args] { return db_migrate(*migrate_args); });

@@ -259,9 +259,9 @@ void add_bench_command(CLI::App& app, Command& selected) {
     bench->require_subcommand(1);
     auto* queue = bench->add_subcommand(
         "queue",
-        "Enqueue-to-complete throughput of the PostgreSQL queue and NOTIFY wake-up latency.\n"
-        "Drops and recreates its own schema (--schema, default causeway_bench) in the database;\n"
-        "prints one JSON line.");
+        "Enqueue-to-complete throughput of the PostgreSQL queue and NOTIFY wake-up latency.\nDrops and"
+        " recreates its own schema (--schema, default causeway_bench) in the database;\nprints one JSON"
+        " line.");
     auto o = std::make_shared<BenchOptions>();
     queue->add_option("--db", o->db, "PostgreSQL URL (default: $CAUSEWAY_DB_URL)");
     queue->add_option("--schema", o->schema, "Schema to run in; dropped first")->capture_default_str();

@@ -128,8 +128,8 @@ void add_verify_checkpoint_command(CLI::App& verify, Command& selected) {
     auto args = std::make_shared<VerifyCheckpointArgs>();
     CLI::App* cmd = verify.add_subcommand(
         "checkpoint",
-        "Verify message-id multisig metadata (committee signatures over a checkpoint) against an ordered "
-        "validator set");
+        "Verify message-id multisig metadata (committee signatures over a checkpoint) against an ordered"
+        " validator set");
     cmd->add_option("--origin", args->origin, "origin domain")->required();
     cmd->add_option("--merkle-hook", args->merkle_hook, "origin merkle-tree hook: address or bytes32")
         ->required();

@@ -166,8 +166,8 @@ void add_verify_header_command(CLI::App& verify, Command& selected) {
     CLI::App* cmd = verify.add_subcommand(
         "header", "Block header: recompute keccak256(rlp(header)) and compare it with the claimed hash");
     auto* json_opt = cmd->add_option("--json", args->json_file,
-                                     "an eth_getBlockByNumber/eth_getBlockByHash result (bare or as the "
-                                     "whole response); its `hash` is checked");
+                                     "an eth_getBlockByNumber/eth_getBlockByHash result (bare or as the"
+                                     " whole response); its `hash` is checked");
     auto* rlp_opt = cmd->add_option("--rlp", args->rlp, "the header's RLP in hex; prints the decoded header");
     json_opt->excludes(rlp_opt);
     cmd->add_option("--expect", args->expect, "the hash the header must have")

@@ -144,8 +144,8 @@ int run_verify_proof(const VerifyProofOptions& options, std::ostream& out) {
     const bool from_rpc = options.rpc || options.address || !options.slots.empty() || options.block;
     if (from_file == from_rpc) {
         return print_usage_error(out,
-                                 "pass either --state-root HEX --proof FILE, or --rpc URL --address ADDR "
-                                 "[--slot KEY ...] [--block N]");
+                                 "pass either --state-root HEX --proof FILE, or --rpc URL --address ADDR"
+                                 " [--slot KEY ...] [--block N]");
     }
     if (from_file) {
         if (!options.state_root || !options.proof_file) {
