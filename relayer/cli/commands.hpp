@@ -26,5 +26,6 @@ void add_db_command(CLI::App& app, Command& selected);        // admin.cpp
 void add_routes_command(CLI::App& app, Command& selected);    // admin.cpp
 void add_messages_command(CLI::App& app, Command& selected);  // admin.cpp
 void add_bench_command(CLI::App& app, Command& selected);     // bench_queue.cpp
+void add_devnet_command(CLI::App& app, Command& selected);    // devnet_command.cpp
 
 }  // namespace causeway::cli

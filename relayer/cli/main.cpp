@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     causeway::cli::add_routes_command(app, selected);
     causeway::cli::add_messages_command(app, selected);
     causeway::cli::add_bench_command(app, selected);
+    causeway::cli::add_devnet_command(app, selected);
 
     try {
         app.parse(argc, argv);

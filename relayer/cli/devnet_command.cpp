@@ -1,0 +1,33 @@
+// `causeway devnet up | status | down`: the local devnet (relayer/devnet).
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "relayer/cli/commands.hpp"
+#include "relayer/devnet/devnet.hpp"
+
+namespace causeway::cli {
+
+void add_devnet_command(CLI::App& app, Command& selected) {
+    auto* devnet = app.add_subcommand(
+        "devnet",
+        "The local devnet: PostgreSQL and three anvil chains (L1 900, L2s 901 and 902) on loopback");
+    devnet->require_subcommand(1);
+    auto o = std::make_shared<devnet::DevnetOptions>();
+    const auto common = [&](CLI::App* cmd) {
+        cmd->add_option("--dir", o->dir, "the devnet's folder")->capture_default_str();
+        cmd->add_flag("--json", o->json, "JSON on stdout");
+    };
+    auto* up =
+        devnet->add_subcommand("up", "Start the devnet; writes DIR/manifest.json and DIR/config/*.yaml");
+    common(up);
+    up->callback([&selected, o] { selected = [o] { return devnet::devnet_up(*o); }; });
+    auto* status = devnet->add_subcommand("status", "Check each part; exit 0 when all are healthy");
+    common(status);
+    status->callback([&selected, o] { selected = [o] { return devnet::devnet_status(*o); }; });
+    auto* down = devnet->add_subcommand("down", "Stop everything `up` started, by PID, and remove DIR");
+    common(down);
+    down->add_flag("--keep", o->keep, "keep DIR (logs, data)");
+    down->callback([&selected, o] { selected = [o] { return devnet::devnet_down(*o); }; });
+}
+
+}  // namespace causeway::cli

@@ -1,0 +1,429 @@
+#include "relayer/devnet/devnet.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "core/hex.hpp"
+#include "core/secp256k1.hpp"
+#include "db/migrate.hpp"
+#include "relayer/chain/json_rpc_client.hpp"
+#include "relayer/devnet/processes.hpp"
+
+namespace causeway::devnet {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+class DevnetError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// anvil's default accounts (mnemonic "test test ... junk"): public development keys, funded with
+// 10000 ETH on every anvil chain. Devnet only: never anywhere else.
+struct Role {
+    const char* name;
+    const char* key;
+};
+constexpr Role kRoles[] = {
+    {"deployer", "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"},
+    {"relayer", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"},
+    {"validator-1", "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"},
+    {"validator-2", "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"},
+    {"validator-3", "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a"},
+    {"proposer", "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"},
+    {"liquidity-provider", "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e"},
+    {"trader", "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"},
+};
+
+fs::path anvil_binary() {
+    if (const char* env = std::getenv("CAUSEWAY_ANVIL"); env != nullptr && *env != '\0') return env;
+    const fs::path pinned = fs::path(CAUSEWAY_SOURCE_DIR) / "node_modules/.bin/anvil";
+    if (fs::exists(pinned)) return pinned;
+    return "anvil";
+}
+
+fs::path pg_bin() {
+    if (const char* env = std::getenv("CAUSEWAY_PG_BIN"); env != nullptr && *env != '\0') return env;
+    return "/usr/lib/postgresql/15/bin";
+}
+
+// PostgreSQL refuses to run as root: then it runs as the `postgres` user (exec'd in place, so
+// the PID we keep is the server's own).
+std::vector<std::string> as_server_user(std::vector<std::string> argv) {
+    if (geteuid() != 0) return argv;
+    std::vector<std::string> out = {"setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"};
+    out.insert(out.end(), argv.begin(), argv.end());
+    return out;
+}
+
+void write_file(const fs::path& path, const std::string& content,
+                fs::perms perms = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                  fs::perms::others_read) {
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) throw DevnetError("cannot write " + tmp.string());
+        out << content;
+    }
+    fs::permissions(tmp, perms);
+    fs::rename(tmp, path);
+}
+
+std::optional<json::object> read_manifest(const fs::path& dir) {
+    std::ifstream in(dir / "manifest.json");
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    auto value = json::parse(text.str(), ec);
+    if (ec || !value.is_object())
+        throw DevnetError((dir / "manifest.json").string() + " is not a devnet manifest");
+    return value.as_object();
+}
+
+std::string seconds_since(Clock::time_point start) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(Clock::now() - start).count());
+    return buf;
+}
+
+// Every PID a manifest names, with the signal that shuts it down cleanly.
+std::vector<std::pair<pid_t, int>> manifest_pids(const json::object& m) {
+    std::vector<std::pair<pid_t, int>> out;
+    for (const auto& chain : m.at("chains").as_array()) {
+        out.emplace_back(static_cast<pid_t>(chain.at("pid").to_number<int64_t>()), SIGTERM);
+    }
+    // SIGINT: PostgreSQL's fast shutdown.
+    out.emplace_back(static_cast<pid_t>(m.at("postgres").at("pid").to_number<int64_t>()), SIGINT);
+    return out;
+}
+
+void stop_all(const std::vector<std::pair<pid_t, int>>& pids) {
+    for (const auto& [pid, sig] : pids) (void)stop(pid, sig, 20s);
+}
+
+struct Health {
+    bool ok = false;
+    std::string detail;
+};
+
+Health chain_health(const std::string& url, uint64_t expected_id) {
+    auto client = chain::HttpJsonRpcClient::create(url, chain::HttpOptions{.timeout = 3s});
+    if (!client) return {false, client.error()};
+    const auto id = (*client)->chain_id();
+    if (!id) return {false, id.error().to_string()};
+    if (*id != expected_id)
+        return {false, "chain id " + std::to_string(*id) + ", expected " + std::to_string(expected_id)};
+    const auto block = (*client)->block_number();
+    if (!block) return {false, block.error().to_string()};
+    return {true, "chain " + std::to_string(*id) + ", block " + std::to_string(*block)};
+}
+
+Health postgres_health(const std::string& url) {
+    try {
+        auto conn = db::Connection::open({url, std::string(db::kDefaultSchema), "causeway-devnet"});
+        return {true, "schema version " + std::to_string(db::schema_version(conn))};
+    } catch (const std::exception& e) {
+        return {false, e.what()};
+    }
+}
+
+std::string yaml_quote(const std::string& s) {
+    return "\"" + s + "\"";
+}
+
+}  // namespace
+
+int devnet_up(const DevnetOptions& o) {
+    const auto start = Clock::now();
+    std::vector<std::pair<pid_t, int>> started;
+    try {
+        if (auto existing = read_manifest(o.dir)) {
+            for (const auto& [pid, sig] : manifest_pids(*existing)) {
+                if (alive(pid)) {
+                    throw DevnetError("a devnet is already up in " + o.dir.string() +
+                                      " (see `causeway devnet status`; stop it with `causeway devnet down`)");
+                }
+            }
+        }
+        // A folder left by an earlier devnet that is no longer running starts afresh.
+        fs::remove_all(o.dir);
+        fs::create_directories(o.dir / "logs");
+        fs::create_directories(o.dir / "keys");
+        fs::create_directories(o.dir / "config");
+        const fs::path dir = fs::absolute(o.dir);
+        fs::permissions(dir / "keys", fs::perms::owner_all);
+
+        // PostgreSQL: a cluster of its own in DIR/postgres.
+        const fs::path pg_dir = dir / "postgres";
+        fs::create_directories(pg_dir / "sock");
+        if (geteuid() == 0) {
+            const auto chown = run({"chown", "-R", "postgres:", pg_dir.string()});
+            if (chown.exit_code != 0)
+                throw DevnetError("cannot hand " + pg_dir.string() + " to postgres: " + chown.output);
+        }
+        if (geteuid() == 0 && run(as_server_user({"test", "-w", pg_dir.string()})).exit_code != 0) {
+            throw DevnetError("PostgreSQL runs as the postgres user, which cannot reach " + pg_dir.string() +
+                              ": let others traverse its parent folders (chmod o+x) or choose another --dir");
+        }
+        const auto initdb =
+            run(as_server_user({(pg_bin() / "initdb").string(), "-D", (pg_dir / "data").string(), "-U",
+                                "causeway", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"}));
+        if (initdb.exit_code != 0) throw DevnetError("initdb failed:\n" + initdb.output);
+        const int pg_port = free_loopback_port();
+        const pid_t pg_pid = spawn_detached(
+            as_server_user({(pg_bin() / "postgres").string(), "-D", (pg_dir / "data").string(), "-p",
+                            std::to_string(pg_port), "-k", (pg_dir / "sock").string(), "-c",
+                            "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off"}),
+            dir / "logs/postgres.log");
+        started.emplace_back(pg_pid, SIGINT);
+
+        // The chains, started together.
+        json::array chains;
+        std::vector<int> ports;
+        for (const auto& c : kDevnetChains) {
+            const int port = free_loopback_port();
+            const pid_t pid =
+                spawn_detached({anvil_binary().string(), "--host", "127.0.0.1", "--port",
+                                std::to_string(port), "--chain-id", std::to_string(c.chain_id)},
+                               dir / "logs" / (std::string("anvil-") + std::to_string(c.chain_id) + ".log"));
+            started.emplace_back(pid, SIGTERM);
+            ports.push_back(port);
+            chains.push_back(json::object{
+                {"name", c.name},
+                {"role", c.role},
+                {"chain_id", c.chain_id},
+                {"domain", c.chain_id},
+                {"rpc", "http://127.0.0.1:" + std::to_string(port)},
+                {"port", port},
+                {"pid", pid},
+                {"log",
+                 (dir / "logs" / (std::string("anvil-") + std::to_string(c.chain_id) + ".log")).string()}});
+        }
+
+        if (!wait_for_port(pg_port, 20s, pg_pid)) {
+            throw DevnetError("PostgreSQL did not start: see " + (dir / "logs/postgres.log").string());
+        }
+        const std::string db_url = "postgresql://causeway@127.0.0.1:" + std::to_string(pg_port) + "/causeway";
+        // The server may accept connections a moment before it accepts logins.
+        Captured created;
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            created = run({(pg_bin() / "createdb").string(), "-h", "127.0.0.1", "-p", std::to_string(pg_port),
+                           "-U", "causeway", "causeway"});
+            if (created.exit_code == 0) break;
+            std::this_thread::sleep_for(100ms);
+        }
+        if (created.exit_code != 0) throw DevnetError("createdb failed: " + created.output);
+        {
+            auto conn = db::Connection::open({db_url, std::string(db::kDefaultSchema), "causeway-devnet"});
+            (void)db::migrate(conn);
+        }
+
+        for (std::size_t i = 0; i < ports.size(); ++i) {
+            const auto pid = static_cast<pid_t>(chains[i].at("pid").to_number<int64_t>());
+            if (!wait_for_port(ports[i], 20s, pid)) {
+                throw DevnetError("anvil for chain " + std::to_string(kDevnetChains[i].chain_id) +
+                                  " did not start: see " + chains[i].at("log").as_string().c_str());
+            }
+            const auto health =
+                chain_health(chains[i].at("rpc").as_string().c_str(), kDevnetChains[i].chain_id);
+            if (!health.ok)
+                throw DevnetError("chain " + std::to_string(kDevnetChains[i].chain_id) + ": " +
+                                  health.detail);
+        }
+
+        // Devnet keys: one file per role (daemons read keys from files), listed in the manifest.
+        json::object keys;
+        for (const auto& role : kRoles) {
+            auto key = PrivateKey::from_hex(role.key);
+            if (!key) throw DevnetError("bad built-in devnet key");
+            const fs::path file = dir / "keys" / (std::string(role.name) + ".key");
+            write_file(file, std::string(role.key) + "\n", fs::perms::owner_read | fs::perms::owner_write);
+            keys[role.name] = json::object{{"address", to_checksum_hex(key->address())},
+                                           {"private_key", role.key},
+                                           {"key_file", file.string()}};
+        }
+
+        json::object manifest{
+            {"version", 1},
+            {"dir", dir.string()},
+            {"started_at", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count())},
+            {"postgres", json::object{{"url", db_url},
+                                      {"port", pg_port},
+                                      {"pid", pg_pid},
+                                      {"data", (pg_dir / "data").string()},
+                                      {"log", (dir / "logs/postgres.log").string()}}},
+            {"chains", chains},
+            {"keys", keys},
+            {"note", "devnet only: these keys are anvil's public development keys"},
+        };
+
+        // Configs the daemons take (each role reads its own key file).
+        std::ostringstream chains_yaml;
+        for (const auto& c : chains) {
+            chains_yaml << "  - name: " << c.at("name").as_string().c_str()
+                        << "\n    chain_id: " << c.at("chain_id").to_number<int64_t>()
+                        << "\n    domain: " << c.at("domain").to_number<int64_t>()
+                        << "\n    rpc: " << yaml_quote(c.at("rpc").as_string().c_str()) << "\n";
+        }
+        const auto key_file = [&](const char* role) {
+            return yaml_quote(keys.at(role).at("key_file").as_string().c_str());
+        };
+        write_file(dir / "config/relayer.yaml",
+                   "# causeway relayer on the devnet (written by `causeway devnet up`)\n"
+                   "database: " +
+                       yaml_quote(db_url) + "\nkey_file: " + key_file("relayer") + "\nchains:\n" +
+                       chains_yaml.str());
+        for (int v = 1; v <= 3; ++v) {
+            const std::string role = "validator-" + std::to_string(v);
+            write_file(dir / "config" / (role + ".yaml"),
+                       "# causeway validator " + std::to_string(v) + " of 3 on the devnet\nkey_file: " +
+                           key_file(role.c_str()) + "\nchains:\n" + chains_yaml.str());
+        }
+        write_file(dir / "config/router.yaml",
+                   "# causeway router on the devnet\ndatabase: " + yaml_quote(db_url) +
+                       "\nlisten: \"127.0.0.1:0\"\nchains:\n" + chains_yaml.str());
+        write_file(dir / "manifest.json", json::serialize(manifest) + "\n",
+                   fs::perms::owner_read | fs::perms::owner_write);
+
+        if (o.json) {
+            std::cout << json::serialize(json::object{
+                             {"up", true},
+                             {"seconds", std::chrono::duration<double>(Clock::now() - start).count()},
+                             {"manifest", (dir / "manifest.json").string()}})
+                      << std::endl;
+        } else {
+            std::cout << "devnet up in " << seconds_since(start) << " (" << dir.string() << ")\n";
+            std::cout << "  postgres   " << db_url << "\n";
+            for (const auto& c : chains) {
+                std::cout << "  " << c.at("name").as_string().c_str() << " ("
+                          << c.at("chain_id").to_number<int64_t>() << ")  " << c.at("rpc").as_string().c_str()
+                          << "\n";
+            }
+            std::cout << "  manifest   " << (dir / "manifest.json").string() << "\n"
+                      << "  configs    " << (dir / "config").string() << "/\n"
+                      << "status: causeway devnet status --dir " << o.dir.string()
+                      << "    stop: causeway devnet down --dir " << o.dir.string() << std::endl;
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        stop_all(started);
+        std::cerr << "causeway devnet up: error: " << e.what() << std::endl;
+        return 1;
+    }
+}
+
+int devnet_status(const DevnetOptions& o) {
+    try {
+        const auto manifest = read_manifest(o.dir);
+        if (!manifest) {
+            std::cerr << "causeway devnet status: no devnet in " << o.dir.string()
+                      << " (start one with `causeway devnet up`)" << std::endl;
+            return 1;
+        }
+        bool all_ok = true;
+        json::array parts;
+        const auto& pg = manifest->at("postgres").as_object();
+        {
+            const auto pid = static_cast<pid_t>(pg.at("pid").to_number<int64_t>());
+            Health h =
+                alive(pid) ? postgres_health(pg.at("url").as_string().c_str()) : Health{false, "not running"};
+            all_ok = all_ok && h.ok;
+            parts.push_back(json::object{{"part", "postgres"},
+                                         {"pid", pid},
+                                         {"endpoint", pg.at("url")},
+                                         {"ok", h.ok},
+                                         {"detail", h.detail}});
+        }
+        for (const auto& c : manifest->at("chains").as_array()) {
+            const auto pid = static_cast<pid_t>(c.at("pid").to_number<int64_t>());
+            Health h = alive(pid) ? chain_health(c.at("rpc").as_string().c_str(),
+                                                 static_cast<uint64_t>(c.at("chain_id").to_number<int64_t>()))
+                                  : Health{false, "not running"};
+            all_ok = all_ok && h.ok;
+            parts.push_back(
+                json::object{{"part", std::string(c.at("name").as_string().c_str()) + " (" +
+                                          std::to_string(c.at("chain_id").to_number<int64_t>()) + ")"},
+                             {"pid", pid},
+                             {"endpoint", c.at("rpc")},
+                             {"ok", h.ok},
+                             {"detail", h.detail}});
+        }
+        if (o.json) {
+            std::cout << json::serialize(json::object{{"ok", all_ok}, {"parts", parts}}) << std::endl;
+        } else {
+            std::cout << "devnet " << manifest->at("dir").as_string().c_str() << ": "
+                      << (all_ok ? "healthy" : "NOT healthy") << "\n";
+            char line[512];
+            std::snprintf(line, sizeof line, "%-10s %-8s %-52s %s\n", "PART", "PID", "ENDPOINT", "HEALTH");
+            std::cout << line;
+            for (const auto& p : parts) {
+                const std::string health = std::string(p.at("ok").as_bool() ? "ok: " : "FAILING: ") +
+                                           p.at("detail").as_string().c_str();
+                std::snprintf(line, sizeof line, "%-10s %-8lld %-52s %s\n", p.at("part").as_string().c_str(),
+                              static_cast<long long>(p.at("pid").to_number<int64_t>()),
+                              p.at("endpoint").as_string().c_str(), health.c_str());
+                std::cout << line;
+            }
+        }
+        return all_ok ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "causeway devnet status: error: " << e.what() << std::endl;
+        return 1;
+    }
+}
+
+int devnet_down(const DevnetOptions& o) {
+    try {
+        const auto manifest = read_manifest(o.dir);
+        if (!manifest) {
+            std::cout << "no devnet in " << o.dir.string() << ": nothing to stop" << std::endl;
+            return 0;
+        }
+        const auto pids = manifest_pids(*manifest);
+        stop_all(pids);
+        std::vector<std::string> problems;
+        for (const auto& [pid, sig] : pids) {
+            if (alive(pid)) problems.push_back("process " + std::to_string(pid) + " is still running");
+        }
+        std::vector<int> ports = {static_cast<int>(manifest->at("postgres").at("port").to_number<int64_t>())};
+        for (const auto& c : manifest->at("chains").as_array())
+            ports.push_back(static_cast<int>(c.at("port").to_number<int64_t>()));
+        for (const int port : ports) {
+            if (port_open(port)) problems.push_back("port " + std::to_string(port) + " still answers");
+        }
+        if (!problems.empty()) {
+            std::cerr << "causeway devnet down: error:";
+            for (const auto& p : problems) std::cerr << " " << p << ";";
+            std::cerr << std::endl;
+            return 1;
+        }
+        if (o.keep) {
+            fs::remove(o.dir / "manifest.json");
+        } else {
+            fs::remove_all(o.dir);
+        }
+        std::cout << "devnet down: stopped " << pids.size() << " processes; ports " << ports.size() << " free"
+                  << (o.keep ? "; kept " + o.dir.string() : "") << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "causeway devnet down: error: " << e.what() << std::endl;
+        return 1;
+    }
+}
+
+}  // namespace causeway::devnet

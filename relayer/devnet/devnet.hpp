@@ -1,0 +1,35 @@
+// `causeway devnet`: everything on one machine, on loopback only (design §7). `up` starts a
+// throwaway PostgreSQL cluster and three anvil chains (an L1, id 900, and two L2s, 901 and 902)
+// in a folder of its own and writes DIR/manifest.json (URLs, chain ids, PIDs, devnet keys) and
+// configs for the daemons; `status` checks each part; `down` stops what `up` started, by PID.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace causeway::devnet {
+
+struct DevnetOptions {
+    std::filesystem::path dir = ".devnet";
+    bool json = false;
+    bool keep = false;  // down: keep the folder (logs, data) instead of removing it
+};
+
+// Each returns the process exit code (0 ok, 1 failure with a message on stderr).
+int devnet_up(const DevnetOptions& options);
+int devnet_status(const DevnetOptions& options);
+int devnet_down(const DevnetOptions& options);
+
+// The chains of a devnet, in manifest order.
+struct DevnetChain {
+    const char* name;
+    uint64_t chain_id;
+    const char* role;
+};
+inline constexpr DevnetChain kDevnetChains[] = {
+    {"l1", 900, "L1"},
+    {"l2a", 901, "L2 (OP Stack style)"},
+    {"l2b", 902, "L2 (OP Stack style)"},
+};
+
+}  // namespace causeway::devnet

@@ -1,0 +1,156 @@
+// `causeway devnet up | status | down` for real: PostgreSQL and three anvil chains started, checked
+// and stopped by the causeway binary; nothing left running afterwards.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/hex.hpp"
+#include "core/secp256k1.hpp"
+#include "core/u256.hpp"
+#include "db/migrate.hpp"
+#include "relayer/chain/json_rpc_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace causeway;
+namespace json = boost::json;
+
+namespace {
+
+test::CommandResult causeway_cli(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {CAUSEWAY_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_command(argv);
+}
+
+json::object manifest_of(const std::filesystem::path& dir) {
+    std::ifstream in(dir / "manifest.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return json::parse(text.str()).as_object();
+}
+
+// Running: it exists and is not a zombie (an exited daemon waits for its adoptive parent to reap it,
+// holding nothing but its PID).
+bool process_exists(int64_t pid) {
+    if (kill(static_cast<pid_t>(pid), 0) != 0) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    const auto paren = text.rfind(')');
+    return !(paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z');
+}
+
+}  // namespace
+
+TEST_CASE("devnet up starts every part, status checks them, down leaves nothing behind", "[devnet]") {
+    test::TempDir tmp("causeway-devnet");
+    // PostgreSQL runs as its own user when the tests run as root: it must reach the folder.
+    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
+    const auto dir = tmp.path() / "net";
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto up = causeway_cli({"devnet", "up", "--dir", dir.string()});
+    const auto took = std::chrono::steady_clock::now() - start;
+    INFO(up.out);
+    REQUIRE(up.exit_code == 0);
+    CHECK(took < std::chrono::seconds(30));
+    WARN("devnet up took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+
+    const auto manifest = manifest_of(dir);
+    const auto& chains = manifest.at("chains").as_array();
+    REQUIRE(chains.size() == 3);
+    std::vector<int64_t> pids = {manifest.at("postgres").at("pid").to_number<int64_t>()};
+    std::vector<int64_t> ports = {manifest.at("postgres").at("port").to_number<int64_t>()};
+    const uint64_t expected_ids[] = {900, 901, 902};
+    for (std::size_t i = 0; i < chains.size(); ++i) {
+        const auto& c = chains[i].as_object();
+        CHECK(c.at("chain_id").to_number<uint64_t>() == expected_ids[i]);
+        pids.push_back(c.at("pid").to_number<int64_t>());
+        ports.push_back(c.at("port").to_number<int64_t>());
+        // Each chain answers with its id, and every devnet key is funded there.
+        auto client = chain::HttpJsonRpcClient::create(c.at("rpc").as_string().c_str());
+        REQUIRE(client);
+        CHECK((*client)->chain_id().value() == expected_ids[i]);
+        for (const auto& [role, key] : manifest.at("keys").as_object()) {
+            INFO(role);
+            const auto address = address_from_hex(key.at("address").as_string().c_str());
+            REQUIRE(address);
+            CHECK((*client)->balance(*address).value() == u256(10000) * u256(1'000'000'000'000'000'000ULL));
+        }
+    }
+    for (const auto pid : pids) CHECK(process_exists(pid));
+
+    // The database is migrated; key files and the manifest are private; configs are there.
+    {
+        auto conn = db::Connection::open({manifest.at("postgres").at("url").as_string().c_str()});
+        db::require_current_schema(conn);
+    }
+    for (const auto& [role, key] : manifest.at("keys").as_object()) {
+        struct stat st {};
+        REQUIRE(stat(key.at("key_file").as_string().c_str(), &st) == 0);
+        CHECK((st.st_mode & 077) == 0);
+        const auto loaded = PrivateKey::from_hex(key.at("private_key").as_string().c_str());
+        REQUIRE(loaded);
+        CHECK(to_checksum_hex(loaded->address()) == key.at("address").as_string().c_str());
+    }
+    struct stat manifest_stat {};
+    REQUIRE(stat((dir / "manifest.json").c_str(), &manifest_stat) == 0);
+    CHECK((manifest_stat.st_mode & 077) == 0);
+    for (const auto* config :
+         {"relayer.yaml", "validator-1.yaml", "validator-2.yaml", "validator-3.yaml", "router.yaml"}) {
+        CHECK(std::filesystem::exists(dir / "config" / config));
+    }
+
+    const auto status = causeway_cli({"devnet", "status", "--dir", dir.string(), "--json"});
+    INFO(status.out);
+    CHECK(status.exit_code == 0);
+    const auto health = json::parse(status.out).as_object();
+    CHECK(health.at("ok").as_bool());
+    CHECK(health.at("parts").as_array().size() == 4);
+
+    // A second `up` on a running devnet is refused and changes nothing.
+    CHECK(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 1);
+    for (const auto pid : pids) CHECK(process_exists(pid));
+
+    const auto down = causeway_cli({"devnet", "down", "--dir", dir.string()});
+    INFO(down.out);
+    CHECK(down.exit_code == 0);
+    for (const auto pid : pids) CHECK(!process_exists(pid));
+    for (const auto port : ports)
+        CHECK(!test::wait_for_port(static_cast<int>(port), std::chrono::milliseconds(50)));
+    CHECK(!std::filesystem::exists(dir));
+
+    // With nothing up: status says so (exit 1), down is a no-op (exit 0).
+    CHECK(causeway_cli({"devnet", "status", "--dir", dir.string()}).exit_code == 1);
+    CHECK(causeway_cli({"devnet", "down", "--dir", dir.string()}).exit_code == 0);
+}
+
+TEST_CASE("devnet status reports a part that died", "[devnet]") {
+    test::TempDir tmp("causeway-devnet");
+    // PostgreSQL runs as its own user when the tests run as root: it must reach the folder.
+    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
+    const auto dir = tmp.path() / "net";
+    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
+    const auto manifest = manifest_of(dir);
+    const auto l2b = manifest.at("chains").as_array()[2].at("pid").to_number<int64_t>();
+    REQUIRE(kill(static_cast<pid_t>(l2b), SIGKILL) == 0);
+    for (int i = 0; i < 100 && process_exists(l2b); ++i) usleep(20'000);
+
+    const auto status = causeway_cli({"devnet", "status", "--dir", dir.string()});
+    CHECK(status.exit_code == 1);
+    CHECK(status.out.find("NOT healthy") != std::string::npos);
+    CHECK(status.out.find("l2b (902)") != std::string::npos);
+    CHECK(status.out.find("FAILING: not running") != std::string::npos);
+    CHECK(causeway_cli({"devnet", "down", "--dir", dir.string()}).exit_code == 0);
+    CHECK(!process_exists(manifest.at("postgres").at("pid").to_number<int64_t>()));
+}
