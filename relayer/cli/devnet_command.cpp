@@ -4,6 +4,7 @@
 
 #include "relayer/cli/commands.hpp"
 #include "relayer/devnet/devnet.hpp"
+#include "relayer/devnet/proposer.hpp"
 
 namespace causeway::cli {
 
@@ -28,6 +29,12 @@ void add_devnet_command(CLI::App& app, Command& selected) {
     common(down);
     down->add_flag("--keep", o->keep, "keep DIR (logs, data)");
     down->callback([&selected, o] { selected = [o] { return devnet::devnet_down(*o); }; });
+    auto p = std::make_shared<devnet::ProposerOptions>();
+    auto* proposer = devnet->add_subcommand(
+        "proposer", "Post each L2's output root to its oracle on the L1 every few seconds (`up` starts it)");
+    proposer->add_option("--dir", p->dir, "the devnet's folder")->capture_default_str();
+    proposer->add_option("--rounds", p->rounds, "stop after this many rounds (0: run until stopped)");
+    proposer->callback([&selected, p] { selected = [p] { return devnet::run_proposer(*p); }; });
 }
 
 }  // namespace causeway::cli

@@ -16,6 +16,7 @@
 #include "db/migrate.hpp"
 #include "relayer/chain/json_rpc_client.hpp"
 #include "relayer/devnet/processes.hpp"
+#include "relayer/devnet/sender.hpp"
 
 namespace causeway::devnet {
 namespace {
@@ -102,6 +103,9 @@ std::string seconds_since(Clock::time_point start) {
 // Every PID a manifest names, with the signal that shuts it down cleanly.
 std::vector<std::pair<pid_t, int>> manifest_pids(const json::object& m) {
     std::vector<std::pair<pid_t, int>> out;
+    if (const auto* proposer = m.if_contains("proposer")) {
+        out.emplace_back(static_cast<pid_t>(proposer->at("pid").to_number<int64_t>()), SIGTERM);
+    }
     for (const auto& chain : m.at("chains").as_array()) {
         out.emplace_back(static_cast<pid_t>(chain.at("pid").to_number<int64_t>()), SIGTERM);
     }
@@ -142,6 +146,32 @@ Health postgres_health(const std::string& url) {
 
 std::string yaml_quote(const std::string& s) {
     return "\"" + s + "\"";
+}
+
+// forge's artifacts (`make build` compiles the contracts there).
+fs::path contracts_out() {
+    if (const char* env = std::getenv("CAUSEWAY_CONTRACTS_OUT"); env != nullptr && *env != '\0') return env;
+    return CAUSEWAY_CONTRACTS_OUT;
+}
+
+// OP's L2ToL1MessagePasser, compiled by Optimism (npm @eth-optimism/contracts-bedrock).
+fs::path message_passer_artifact() {
+    return fs::path(CAUSEWAY_SOURCE_DIR) /
+           "node_modules/@eth-optimism/contracts-bedrock/forge-artifacts/L2ToL1MessagePasser.sol/"
+           "L2ToL1MessagePasser.json";
+}
+
+constexpr std::string_view kMessagePasser = "0x4200000000000000000000000000000000000016";
+// The devnet's challenge window: seconds from an output's proposal to its finality.
+constexpr uint64_t kFinalizationSeconds = 12;
+
+void write_manifest(const fs::path& dir, const json::object& manifest) {
+    write_file(dir / "manifest.json", json::serialize(manifest) + "\n",
+               fs::perms::owner_read | fs::perms::owner_write);
+}
+
+fs::path self_executable() {
+    return fs::read_symlink("/proc/self/exe");
 }
 
 }  // namespace
@@ -256,6 +286,43 @@ int devnet_up(const DevnetOptions& o) {
                                            {"key_file", file.string()}};
         }
 
+        // L1 anchors: one output oracle per L2, posted to by the proposer.
+        const auto key_of = [&](const char* role) {
+            for (const auto& r : kRoles) {
+                if (std::string_view(r.name) == role) return *PrivateKey::from_hex(r.key);
+            }
+            throw DevnetError(std::string("no devnet role ") + role);
+        };
+        {
+            Sender l1(chains[0].at("rpc").as_string().c_str(), key_of("deployer"));
+            const Bytes oracle_code =
+                creation_code(contracts_out(), "DevnetOutputOracle.sol", "DevnetOutputOracle");
+            for (std::size_t i = 1; i < chains.size(); ++i) {
+                const Address oracle = l1.deploy(
+                    oracle_code,
+                    constructor_args("address,uint256", {abi::Value(key_of("proposer").address()),
+                                                         abi::Value(u256(kFinalizationSeconds))}),
+                    std::string("DevnetOutputOracle for ") + chains[i].at("name").as_string().c_str());
+                chains[i].as_object()["output_oracle"] = to_checksum_hex(oracle);
+                chains[i].as_object()["finalization_period_seconds"] = kFinalizationSeconds;
+            }
+        }
+        // OP's L2ToL1MessagePasser at its predeploy address on each L2.
+        {
+            const Bytes passer_code = runtime_code(message_passer_artifact());
+            for (std::size_t i = 1; i < chains.size(); ++i) {
+                auto client = chain::HttpJsonRpcClient::create(chains[i].at("rpc").as_string().c_str());
+                if (!client) throw DevnetError(client.error());
+                const auto set = (*client)->request(chain::RpcCall{
+                    "anvil_setCode", json::array{std::string(kMessagePasser), to_hex(passer_code)}});
+                if (!set) throw DevnetError("anvil_setCode: " + set.error().to_string());
+                // A block after it, so that the L2's head state (and every output root) includes it.
+                const auto mined = (*client)->request(chain::RpcCall{"evm_mine", json::array{}});
+                if (!mined) throw DevnetError("evm_mine: " + mined.error().to_string());
+                chains[i].as_object()["message_passer"] = std::string(kMessagePasser);
+            }
+        }
+
         json::object manifest{
             {"version", 1},
             {"dir", dir.string()},
@@ -297,9 +364,16 @@ int devnet_up(const DevnetOptions& o) {
         write_file(dir / "config/router.yaml",
                    "# causeway router on the devnet\ndatabase: " + yaml_quote(db_url) +
                        "\nlisten: \"127.0.0.1:0\"\nchains:\n" + chains_yaml.str());
-        write_file(dir / "manifest.json", json::serialize(manifest) + "\n",
-                   fs::perms::owner_read | fs::perms::owner_write);
+        write_manifest(dir, manifest);
 
+        // The proposer, a process of its own, reads the manifest.
+        const pid_t proposer =
+            spawn_detached({self_executable().string(), "devnet", "proposer", "--dir", dir.string()},
+                           dir / "logs/proposer.log");
+        started.emplace_back(proposer, SIGTERM);
+        manifest["proposer"] = json::object{
+            {"pid", proposer}, {"log", (dir / "logs/proposer.log").string()}, {"interval_ms", 2000}};
+        write_manifest(dir, manifest);
         if (o.json) {
             std::cout << json::serialize(json::object{
                              {"up", true},
@@ -362,6 +436,32 @@ int devnet_status(const DevnetOptions& o) {
                              {"endpoint", c.at("rpc")},
                              {"ok", h.ok},
                              {"detail", h.detail}});
+        }
+        if (const auto* proposer = manifest->if_contains("proposer")) {
+            const auto pid = static_cast<pid_t>(proposer->at("pid").to_number<int64_t>());
+            Health h{alive(pid), "not running"};
+            if (h.ok) {
+                // How many outputs each L2's oracle holds.
+                h.detail.clear();
+                auto l1 = chain::HttpJsonRpcClient::create(
+                    manifest->at("chains").as_array()[0].at("rpc").as_string().c_str());
+                for (const auto& c : manifest->at("chains").as_array()) {
+                    const auto* oracle = c.as_object().if_contains("output_oracle");
+                    if (oracle == nullptr || !l1) continue;
+                    jsonrpc::CallRequest call;
+                    call.to = address_from_hex(oracle->as_string().c_str()).value();
+                    call.data = calldata("nextOutputIndex()", {});
+                    const auto out = (*l1)->call(call);
+                    if (!h.detail.empty()) h.detail += ", ";
+                    h.detail +=
+                        std::string(c.at("name").as_string().c_str()) + " " +
+                        (out && out->size() == 32 ? to_decimal(u256_from_be(*out)) : std::string("?")) +
+                        " outputs";
+                }
+            }
+            all_ok = all_ok && h.ok;
+            parts.push_back(json::object{
+                {"part", "proposer"}, {"pid", pid}, {"endpoint", "-"}, {"ok", h.ok}, {"detail", h.detail}});
         }
         if (o.json) {
             std::cout << json::serialize(json::object{{"ok", all_ok}, {"parts", parts}}) << std::endl;

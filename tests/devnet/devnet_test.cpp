@@ -11,10 +11,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/block_header.hpp"
 #include "core/hex.hpp"
 #include "core/secp256k1.hpp"
 #include "core/u256.hpp"
 #include "db/migrate.hpp"
+#include "light-clients/client/client.hpp"
+#include "light-clients/mpt/proof.hpp"
+#include "light-clients/opstack/output_root.hpp"
 #include "relayer/chain/json_rpc_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -76,7 +80,7 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
         CHECK(c.at("chain_id").to_number<uint64_t>() == expected_ids[i]);
         pids.push_back(c.at("pid").to_number<int64_t>());
         ports.push_back(c.at("port").to_number<int64_t>());
-        // Each chain answers with its id, and every devnet key is funded there.
+        // Each chain answers with its id, and every devnet key is funded there (10000 ETH, less gas).
         auto client = chain::HttpJsonRpcClient::create(c.at("rpc").as_string().c_str());
         REQUIRE(client);
         CHECK((*client)->chain_id().value() == expected_ids[i]);
@@ -84,7 +88,7 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
             INFO(role);
             const auto address = address_from_hex(key.at("address").as_string().c_str());
             REQUIRE(address);
-            CHECK((*client)->balance(*address).value() == u256(10000) * u256(1'000'000'000'000'000'000ULL));
+            CHECK((*client)->balance(*address).value() > u256(9000) * u256(1'000'000'000'000'000'000ULL));
         }
     }
     for (const auto pid : pids) CHECK(process_exists(pid));
@@ -110,12 +114,61 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
         CHECK(std::filesystem::exists(dir / "config" / config));
     }
 
+    // The proposer posts each L2's output root to its oracle on L1. Prove every posted root through
+    // L1 state (account + storage proofs against an L1 header's stateRoot) and recompute it from
+    // the L2 block it names (stateRoot, message passer storage root, block hash).
+    auto l1 = chain::HttpJsonRpcClient::create(chains[0].at("rpc").as_string().c_str()).value();
+    const auto passer = address_from_hex("0x4200000000000000000000000000000000000016").value();
+    for (std::size_t i = 1; i < chains.size(); ++i) {
+        INFO(chains[i].at("name").as_string().c_str());
+        auto l2 = chain::HttpJsonRpcClient::create(chains[i].at("rpc").as_string().c_str()).value();
+        CHECK(!l2->code(passer).value().empty());  // OP's L2ToL1MessagePasser at its predeploy address
+        const auto oracle = address_from_hex(chains[i].at("output_oracle").as_string().c_str()).value();
+        CHECK(!l1->code(oracle).value().empty());
+        std::optional<uint64_t> proven_block;
+        for (int attempt = 0; attempt < 100 && !proven_block; ++attempt) {
+            const auto [root_slot, meta_slot] = client::l2_output_slots(client::kL2OutputsSlot, 0);
+            const auto l1_header = l1->header_by_number(jsonrpc::BlockId::latest()).value().value();
+            jsonrpc::BlockId at;
+            at.value = l1_header.number;
+            const Hash slots[] = {root_slot, meta_slot};
+            const auto proof = l1->get_proof(oracle, slots, at).value();
+            if (proof.storage_proof[0].value == 0) {
+                usleep(100'000);
+                continue;
+            }
+            // L1: the oracle's account under the header's stateRoot, then its two slots.
+            REQUIRE(mpt::verify_eip1186(l1_header.state_root, proof) == mpt::ProofVerdict::kValid);
+            const auto account = mpt::verify_account(l1_header.state_root, oracle, proof.account_proof);
+            REQUIRE(account.account);
+            const auto root_value =
+                mpt::verify_storage(account.account->storage_root, root_slot, proof.storage_proof[0].proof);
+            const auto meta_value =
+                mpt::verify_storage(account.account->storage_root, meta_slot, proof.storage_proof[1].proof);
+            REQUIRE(root_value.verdict == mpt::ProofVerdict::kValid);
+            REQUIRE(meta_value.verdict == mpt::ProofVerdict::kValid);
+            const uint64_t l2_block = static_cast<uint64_t>(meta_value.value >> 128);
+            // L2: the output root's preimage from the block it names.
+            jsonrpc::BlockId l2_at;
+            l2_at.value = l2_block;
+            const auto l2_header = l2->header_by_number(l2_at).value().value();
+            const auto passer_proof = l2->get_proof(passer, {}, l2_at).value();
+            REQUIRE(mpt::verify_eip1186(l2_header.state_root, passer_proof) == mpt::ProofVerdict::kValid);
+            const opstack::OutputRootProof preimage{Hash{}, l2_header.state_root, passer_proof.storage_hash,
+                                                    compute_hash(l2_header)};
+            CHECK(opstack::verify_output_root(preimage, u256_to_hash(root_value.value)) ==
+                  opstack::OutputVerdict::kValid);
+            proven_block = l2_block;
+        }
+        CHECK(proven_block.has_value());
+    }
+
     const auto status = causeway_cli({"devnet", "status", "--dir", dir.string(), "--json"});
     INFO(status.out);
     CHECK(status.exit_code == 0);
     const auto health = json::parse(status.out).as_object();
     CHECK(health.at("ok").as_bool());
-    CHECK(health.at("parts").as_array().size() == 4);
+    CHECK(health.at("parts").as_array().size() == 5);
 
     // A second `up` on a running devnet is refused and changes nothing.
     CHECK(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 1);

@@ -1,0 +1,20 @@
+// The devnet proposer: every few seconds, for each L2 of the devnet, the output root of its newest
+// block in OP Stack's format (version 0: keccak256(0 | stateRoot | L2ToL1MessagePasser storage root |
+// blockHash)) is posted to that L2's DevnetOutputOracle on the L1, signed with the proposer key.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+
+namespace causeway::devnet {
+
+struct ProposerOptions {
+    std::filesystem::path dir = ".devnet";  // reads DIR/manifest.json
+    std::chrono::milliseconds interval{2000};
+    int rounds = 0;  // 0: until stopped
+};
+
+// Runs until SIGTERM/SIGINT (or `rounds`); logs one line per proposal. Returns the exit code.
+int run_proposer(const ProposerOptions& options);
+
+}  // namespace causeway::devnet
