@@ -7,7 +7,9 @@ import {IInterchainSecurityModule} from "./IInterchainSecurityModule.sol";
 /// merkle tree of dispatched ids kept in the Mailbox itself (as Hyperlane's MerkleTreeHook keeps it)
 /// and a batch entry point.
 interface IMailbox {
-    event Dispatch(address indexed sender, uint32 indexed destination, bytes32 indexed recipient, bytes message);
+    event Dispatch(
+        address indexed sender, uint32 indexed destination, bytes32 indexed recipient, bytes message
+    );
     event DispatchId(bytes32 indexed messageId);
     event Process(uint32 indexed origin, bytes32 indexed sender, address indexed recipient);
     event ProcessId(bytes32 indexed messageId);
@@ -21,7 +23,10 @@ interface IMailbox {
     function dispatched(bytes32 messageId) external view returns (bool);
     function defaultIsm() external view returns (IInterchainSecurityModule);
 
-    function dispatch(uint32 destination, bytes32 recipient, bytes calldata body) external payable returns (bytes32);
+    function dispatch(uint32 destination, bytes32 recipient, bytes calldata body)
+        external
+        payable
+        returns (bytes32);
     function process(bytes calldata metadata, bytes calldata message) external payable;
 
     /// Outcome of each message of a batch.
