@@ -29,6 +29,20 @@ void add_devnet_command(CLI::App& app, Command& selected) {
     common(down);
     down->add_flag("--keep", o->keep, "keep DIR (logs, data)");
     down->callback([&selected, o] { selected = [o] { return devnet::devnet_down(*o); }; });
+    auto m = std::make_shared<devnet::MoveMarginOptions>();
+    auto* move = devnet->add_subcommand(
+        "move-margin", "Move the devnet trader's margin from one L2 to the other through the vaults");
+    common(move);
+    move->add_option("--from", m->from, "origin L2")
+        ->capture_default_str()
+        ->check(CLI::IsMember({901u, 902u}));
+    move->add_option("--to", m->to, "destination L2")
+        ->capture_default_str()
+        ->check(CLI::IsMember({901u, 902u}));
+    move->add_option("--amount", m->amount, "whole tokens")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 10'000u));
+    move->callback([&selected, o, m] { selected = [o, m] { return devnet::devnet_move_margin(*o, *m); }; });
     auto p = std::make_shared<devnet::ProposerOptions>();
     auto* proposer = devnet->add_subcommand(
         "proposer", "Post each L2's output root to its oracle on the L1 every few seconds (`up` starts it)");

@@ -14,6 +14,7 @@
 #include "core/hex.hpp"
 #include "core/secp256k1.hpp"
 #include "db/migrate.hpp"
+#include "db/routes.hpp"
 #include "relayer/chain/json_rpc_client.hpp"
 #include "relayer/devnet/processes.hpp"
 #include "relayer/devnet/sender.hpp"
@@ -174,6 +175,52 @@ fs::path self_executable() {
     return fs::read_symlink("/proc/self/exe");
 }
 
+struct Deployed {
+    Address mailbox, multisig_ism, routing_ism, token, vault;
+};
+
+abi::Value word(const Address& a) {
+    return abi::Value(Bytes(Hash::left_padded(a.view()).view()));
+}
+
+// The contracts on one L2 (domain `domain`): Mailbox, message-id multisig ISM, routing ISM as the
+// Mailbox's default, a test token and the collateral vault. The deployer owns them and is their
+// guardian on the devnet.
+Deployed deploy_l2(Sender& deployer, uint32_t domain, const fs::path& out) {
+    const Address owner = deployer.address();
+    Deployed d;
+    d.mailbox = deployer.deploy(creation_code(out, "Mailbox.sol", "Mailbox"),
+                                constructor_args("uint32,address,address",
+                                                 {abi::Value(domain), abi::Value(owner), abi::Value(owner)}),
+                                "Mailbox");
+    d.multisig_ism = deployer.deploy(
+        creation_code(out, "MessageIdMultisigIsm.sol", "MessageIdMultisigIsm"),
+        constructor_args("address,address", {abi::Value(owner), abi::Value(owner)}), "MessageIdMultisigIsm");
+    d.routing_ism =
+        deployer.deploy(creation_code(out, "RoutingIsm.sol", "RoutingIsm"),
+                        constructor_args("address,address,address",
+                                         {abi::Value(d.mailbox), abi::Value(owner), abi::Value(owner)}),
+                        "RoutingIsm");
+    (void)deployer.send(d.mailbox, calldata("setDefaultIsm(address)", {abi::Value(d.routing_ism)}),
+                        "setDefaultIsm");
+    d.token = deployer.deploy(
+        creation_code(out, "TestERC20.sol", "TestERC20"),
+        constructor_args("string,string,uint8",
+                         {abi::Value("Devnet USD"), abi::Value("dUSD"), abi::Value(uint8_t{18})}),
+        "TestERC20");
+    d.vault = deployer.deploy(
+        creation_code(out, "CollateralVault.sol", "CollateralVault"),
+        constructor_args("address,address,address,address",
+                         {abi::Value(d.mailbox), abi::Value(d.token), abi::Value(owner), abi::Value(owner)}),
+        "CollateralVault");
+    return d;
+}
+
+// Tokens: 10^18 base units each.
+u256 tokens(uint64_t n) {
+    return u256(n) * u256(1'000'000'000'000'000'000ULL);
+}
+
 }  // namespace
 
 int devnet_up(const DevnetOptions& o) {
@@ -320,6 +367,85 @@ int devnet_up(const DevnetOptions& o) {
                 const auto mined = (*client)->request(chain::RpcCall{"evm_mine", json::array{}});
                 if (!mined) throw DevnetError("evm_mine: " + mined.error().to_string());
                 chains[i].as_object()["message_passer"] = std::string(kMessagePasser);
+            }
+        }
+
+        // The bridge contracts on each L2, wired to each other: routes 901 <-> 902 under a 2-of-3
+        // validator committee, vaults enrolled as each other's remote, LP liquidity, a funded trader.
+        {
+            std::vector<std::unique_ptr<Sender>> deployers;
+            std::vector<Deployed> deployed;
+            for (std::size_t i = 1; i < chains.size(); ++i) {
+                deployers.push_back(
+                    std::make_unique<Sender>(chains[i].at("rpc").as_string().c_str(), key_of("deployer")));
+                deployed.push_back(deploy_l2(
+                    *deployers.back(), static_cast<uint32_t>(kDevnetChains[i].chain_id), contracts_out()));
+            }
+            std::vector<abi::Value> validators;
+            for (const char* v : {"validator-1", "validator-2", "validator-3"})
+                validators.emplace_back(key_of(v).address());
+            for (std::size_t a = 0; a < deployed.size(); ++a) {
+                Sender& owner = *deployers[a];
+                const Deployed& here = deployed[a];
+                for (std::size_t b = 0; b < deployed.size(); ++b) {
+                    if (a == b) continue;
+                    const auto remote = static_cast<uint32_t>(kDevnetChains[b + 1].chain_id);
+                    (void)owner.send(
+                        here.multisig_ism,
+                        calldata("setValidators(uint32,address[],uint8)",
+                                 {abi::Value(remote), abi::Value::list(validators), abi::Value(uint8_t{2})}),
+                        "setValidators");
+                    (void)owner.send(here.routing_ism,
+                                     calldata("setModule(uint32,address)",
+                                              {abi::Value(remote), abi::Value(here.multisig_ism)}),
+                                     "setModule");
+                    (void)owner.send(here.vault,
+                                     calldata("enrollRemoteVault(uint32,bytes32)",
+                                              {abi::Value(remote), word(deployed[b].vault)}),
+                                     "enrollRemoteVault");
+                }
+                const std::string rpc = chains[a + 1].at("rpc").as_string().c_str();
+                Sender lp(rpc, key_of("liquidity-provider"));
+                (void)lp.send(here.token,
+                              calldata("mint(address,uint256)",
+                                       {abi::Value(lp.address()), abi::Value(tokens(1'000'000))}),
+                              "mint");
+                (void)lp.send(here.token,
+                              calldata("approve(address,uint256)",
+                                       {abi::Value(here.vault), abi::Value(tokens(1'000'000))}),
+                              "approve");
+                (void)lp.send(here.vault, calldata("addLiquidity(uint256)", {abi::Value(tokens(500'000))}),
+                              "addLiquidity");
+                Sender trader(rpc, key_of("trader"));
+                (void)trader.send(here.token,
+                                  calldata("mint(address,uint256)",
+                                           {abi::Value(trader.address()), abi::Value(tokens(100'000))}),
+                                  "mint");
+                (void)trader.send(here.token,
+                                  calldata("approve(address,uint256)",
+                                           {abi::Value(here.vault), abi::Value(tokens(100'000))}),
+                                  "approve");
+                (void)trader.send(here.vault, calldata("deposit(uint256)", {abi::Value(tokens(10'000))}),
+                                  "deposit");
+                chains[a + 1].as_object()["contracts"] =
+                    json::object{{"mailbox", to_checksum_hex(here.mailbox)},
+                                 {"merkle_tree_hook", to_checksum_hex(here.mailbox)},
+                                 {"multisig_ism", to_checksum_hex(here.multisig_ism)},
+                                 {"routing_ism", to_checksum_hex(here.routing_ism)},
+                                 {"token", to_checksum_hex(here.token)},
+                                 {"vault", to_checksum_hex(here.vault)},
+                                 {"mailbox_dispatched_slot", 3}};
+            }
+        }
+        // The same routes in the relayer's database.
+        {
+            auto conn = db::Connection::open({db_url, std::string(db::kDefaultSchema), "causeway-devnet"});
+            for (const auto& [origin, destination] : {std::pair<uint32_t, uint32_t>{901, 902}, {902, 901}}) {
+                db::RouteUpdate route;
+                route.origin = origin;
+                route.destination = destination;
+                route.security_mode = "committee";
+                db::update_route(conn, route, "causeway devnet", "devnet route");
             }
         }
 
@@ -522,6 +648,94 @@ int devnet_down(const DevnetOptions& o) {
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "causeway devnet down: error: " << e.what() << std::endl;
+        return 1;
+    }
+}
+
+}  // namespace causeway::devnet
+
+namespace causeway::devnet {
+
+int devnet_move_margin(const DevnetOptions& o, const MoveMarginOptions& move) {
+    try {
+        const auto manifest = read_manifest(o.dir);
+        if (!manifest)
+            throw DevnetError("no devnet in " + o.dir.string() + " (start one with `causeway devnet up`)");
+        const json::object* from = nullptr;
+        const json::object* to = nullptr;
+        for (const auto& c : manifest->at("chains").as_array()) {
+            const auto id = c.at("chain_id").to_number<uint64_t>();
+            if (id == move.from) from = &c.as_object();
+            if (id == move.to) to = &c.as_object();
+        }
+        if (from == nullptr || to == nullptr || from == to || !from->contains("contracts") ||
+            !to->contains("contracts")) {
+            throw DevnetError("--from and --to must be two different L2s of the devnet (901, 902)");
+        }
+        const auto address_at = [](const json::object& chain, const char* name) {
+            return address_from_hex(chain.at("contracts").at(name).as_string().c_str()).value();
+        };
+        std::ifstream key_in(manifest->at("keys").at("trader").at("key_file").as_string().c_str());
+        std::string key_text;
+        std::getline(key_in, key_text);
+        auto key = PrivateKey::from_hex(key_text);
+        if (!key) throw DevnetError("the trader key file does not hold a private key");
+        const Address trader = key->address();
+        Sender origin(from->at("rpc").as_string().c_str(), *key);
+        Sender destination(to->at("rpc").as_string().c_str(), *key);
+        const auto read_u256 = [](Sender& s, const Address& at, Bytes data) {
+            return u256_from_be(s.call(at, std::move(data)));
+        };
+        const auto margin = [&](Sender& s, const json::object& chain) {
+            return read_u256(s, address_at(chain, "vault"),
+                             calldata("marginOf(address)", {abi::Value(trader)}));
+        };
+        const auto whole = [](const u256& v) { return to_decimal(v / tokens(1)); };
+
+        std::cout << "trader " << to_checksum_hex(trader) << ": margin " << whole(margin(origin, *from))
+                  << " on " << move.from << ", " << whole(margin(destination, *to)) << " on " << move.to
+                  << "\n";
+        const auto receipt =
+            origin.send(address_at(*from, "vault"),
+                        calldata("moveMargin(uint32,uint256,bytes32)",
+                                 {abi::Value(move.to), abi::Value(tokens(move.amount)), word(trader)}),
+                        "moveMargin");
+        // The Mailbox's Dispatch(sender, destination, recipient, message) and DispatchId(id).
+        const Hash dispatch_topic = abi::event_topic("Dispatch(address,uint32,bytes32,bytes)");
+        const Hash id_topic = abi::event_topic("DispatchId(bytes32)");
+        std::optional<Hash> id;
+        Bytes message;
+        for (const auto& log : receipt.logs) {
+            if (log.topics.empty()) continue;
+            if (log.topics[0] == id_topic && log.topics.size() == 2) id = log.topics[1];
+            if (log.topics[0] == dispatch_topic) {
+                const auto decoded = abi::decode(*abi::parse_types("bytes"), log.data);
+                if (decoded && !decoded->empty()) message = *decoded->front().get_if<Bytes>();
+            }
+        }
+        if (!id) throw DevnetError("moveMargin emitted no DispatchId");
+        std::cout << "moveMargin: " << move.amount << " tokens " << move.from << " -> " << move.to
+                  << " in block " << receipt.block_number << " (tx " << to_hex(receipt.transaction_hash)
+                  << ")\n"
+                  << "message " << to_hex(*id) << " (" << message.size() << " bytes)\n";
+
+        const Address origin_mailbox = address_at(*from, "mailbox");
+        const bool dispatched =
+            read_u256(origin, origin_mailbox,
+                      calldata("dispatched(bytes32)", {abi::Value(Bytes(id->view()))})) == 1;
+        const auto count = read_u256(origin, origin_mailbox, calldata("count()", {}));
+        const bool delivered =
+            read_u256(destination, address_at(*to, "mailbox"),
+                      calldata("delivered(bytes32)", {abi::Value(Bytes(id->view()))})) == 1;
+        std::cout
+            << "  on " << move.from << ": dispatched " << (dispatched ? "yes" : "NO")
+            << ", merkle tree index " << to_decimal(count - 1) << " of the origin Mailbox; trader margin now "
+            << whole(margin(origin, *from)) << "\n"
+            << "  on " << move.to << ": delivered " << (delivered ? "yes" : "not yet")
+            << " (needs 2 of 3 validator signatures over the checkpoint, then a relayer's process call)\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "causeway devnet move-margin: error: " << e.what() << std::endl;
         return 1;
     }
 }

@@ -4,6 +4,7 @@
 // configs for the daemons; `status` checks each part; `down` stops what `up` started, by PID.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -19,6 +20,15 @@ struct DevnetOptions {
 int devnet_up(const DevnetOptions& options);
 int devnet_status(const DevnetOptions& options);
 int devnet_down(const DevnetOptions& options);
+
+// Moves `amount` whole tokens of the devnet trader's margin from one L2 to the other through the
+// vaults (CollateralVault.moveMargin), then shows where the message stands on both chains.
+struct MoveMarginOptions {
+    uint32_t from = 901;
+    uint32_t to = 902;
+    uint64_t amount = 100;
+};
+int devnet_move_margin(const DevnetOptions& options, const MoveMarginOptions& move);
 
 // The chains of a devnet, in manifest order.
 struct DevnetChain {

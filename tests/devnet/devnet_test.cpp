@@ -13,6 +13,7 @@
 
 #include "core/block_header.hpp"
 #include "core/hex.hpp"
+#include "core/keccak.hpp"
 #include "core/secp256k1.hpp"
 #include "core/u256.hpp"
 #include "db/migrate.hpp"
@@ -206,4 +207,109 @@ TEST_CASE("devnet status reports a part that died", "[devnet]") {
     CHECK(status.out.find("FAILING: not running") != std::string::npos);
     CHECK(causeway_cli({"devnet", "down", "--dir", dir.string()}).exit_code == 0);
     CHECK(!process_exists(manifest.at("postgres").at("pid").to_number<int64_t>()));
+}
+
+TEST_CASE("margin moved on the devnet is proven to L1 through the proposer's output root", "[devnet]") {
+    test::TempDir tmp("causeway-devnet");
+    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
+    const auto dir = tmp.path() / "net";
+    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
+    const auto manifest = manifest_of(dir);
+    const auto& chains = manifest.at("chains").as_array();
+    auto l1 = chain::HttpJsonRpcClient::create(chains[0].at("rpc").as_string().c_str()).value();
+    auto l2 = chain::HttpJsonRpcClient::create(chains[1].at("rpc").as_string().c_str()).value();
+    const auto& contracts = chains[1].at("contracts").as_object();
+
+    // Every contract answers.
+    for (const auto& c : {chains[1].as_object(), chains[2].as_object()}) {
+        auto client = chain::HttpJsonRpcClient::create(c.at("rpc").as_string().c_str()).value();
+        for (const auto& [name, address] : c.at("contracts").as_object()) {
+            if (!address.is_string()) continue;
+            INFO(name);
+            CHECK(!client->code(address_from_hex(address.as_string().c_str()).value()).value().empty());
+        }
+        jsonrpc::CallRequest local_domain;
+        local_domain.to = address_from_hex(c.at("contracts").at("mailbox").as_string().c_str()).value();
+        local_domain.data = Bytes{0x8d, 0x36, 0x38, 0xf4};  // localDomain()
+        CHECK(u256_from_be(client->call(local_domain).value()) == c.at("chain_id").to_number<uint64_t>());
+    }
+
+    // The trader moves margin 901 -> 902; the CLI names the message.
+    const auto moved = causeway_cli({"devnet", "move-margin", "--dir", dir.string(), "--amount", "250"});
+    INFO(moved.out);
+    REQUIRE(moved.exit_code == 0);
+    CHECK(moved.out.find("trader margin now 9750") != std::string::npos);
+    CHECK(moved.out.find("dispatched yes") != std::string::npos);
+    const auto at = moved.out.find("message 0x");
+    REQUIRE(at != std::string::npos);
+    const Hash id = hash_from_hex(moved.out.substr(at + 8, 66)).value();
+    const uint64_t l2_block = l2->block_number().value();
+
+    // Wait for the proposer to post that block's output root.
+    const Address oracle = address_from_hex(chains[1].at("output_oracle").as_string().c_str()).value();
+    std::optional<uint64_t> index;
+    for (int i = 0; i < 100 && !index; ++i) {
+        jsonrpc::CallRequest latest;
+        latest.to = oracle;
+        latest.data = Bytes{0x45, 0x99, 0xc7, 0x88};  // latestBlockNumber()
+        const auto block = l1->call(latest);
+        if (block && u256_from_be(*block) == l2_block) {
+            latest.data = Bytes{0x69, 0xf1, 0x6e, 0xec};  // latestOutputIndex()
+            index = static_cast<uint64_t>(u256_from_be(l1->call(latest).value()));
+        } else {
+            usleep(100'000);
+        }
+    }
+    REQUIRE(index.has_value());
+
+    // Evidence, all at the chains' latest blocks (anvil proves older blocks with the latest state).
+    client::OpStackConfig config;
+    config.oracle = oracle;
+    config.mailbox = {address_from_hex(contracts.at("mailbox").as_string().c_str()).value(),
+                      u256(contracts.at("mailbox_dispatched_slot").to_number<uint64_t>())};
+    config.policy = {1, chains[1].at("finalization_period_seconds").to_number<uint64_t>(),
+                     finality::Level::kAnchored};
+    const auto l1_head = l1->header_by_number(jsonrpc::BlockId::latest()).value().value();
+    jsonrpc::BlockId l1_at;
+    l1_at.value = l1_head.number;
+    const auto [root_slot, meta_slot] = client::l2_output_slots(client::kL2OutputsSlot, *index);
+    const Hash slots[] = {root_slot, meta_slot};
+    const auto oracle_proof = l1->get_proof(oracle, slots, l1_at).value();
+    jsonrpc::BlockId l2_at;
+    l2_at.value = l2_block;
+    const auto l2_header = l2->header_by_number(l2_at).value().value();
+    const auto passer =
+        l2->get_proof(address_from_hex("0x4200000000000000000000000000000000000016").value(), {}, l2_at)
+            .value();
+    const Hash record[] = {client::mapping_slot(id, config.mailbox.mapping_slot)};
+    const auto mailbox_proof = l2->get_proof(config.mailbox.mailbox, record, l2_at).value();
+
+    client::OpStackEvidence e;
+    e.l1.trusted_hash = compute_hash(l1_head);
+    e.l1.headers = {encode_header(l1_head)};
+    e.output_index = *index;
+    e.oracle_account_proof = oracle_proof.account_proof;
+    e.output_root_proof = oracle_proof.storage_proof[0].proof;
+    e.output_meta_proof = oracle_proof.storage_proof[1].proof;
+    e.output = {opstack::output_version_v0(), l2_header.state_root, passer.storage_hash,
+                compute_hash(l2_header)};
+    e.l2_header = encode_header(l2_header);
+    e.message = {id, mailbox_proof.account_proof, mailbox_proof.storage_proof[0].proof};
+
+    const uint64_t proposed_at =
+        static_cast<uint64_t>(oracle_proof.storage_proof[1].value & ((u256(1) << 128) - 1));
+    const auto pending = client::verify_opstack(config, e, proposed_at + 1);
+    INFO(client::to_string(pending.verdict));
+    REQUIRE(pending.verdict == client::Verdict::kValid);
+    CHECK(pending.l2_block_number == l2_block);
+    CHECK(!pending.is_final());
+    CHECK(pending.final_at == proposed_at + config.policy.challenge_window_s + 1);
+    CHECK(client::verify_opstack(config, e, *pending.final_at).is_final());
+    // Another message id is not recorded by the Mailbox.
+    auto other = e;
+    other.message.message_id = keccak256(id.view());
+    CHECK(client::verify_opstack(config, other, proposed_at + 1).verdict != client::Verdict::kValid);
+
+    CHECK(causeway_cli({"devnet", "down", "--dir", dir.string()}).exit_code == 0);
 }
