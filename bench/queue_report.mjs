@@ -30,12 +30,12 @@ const rows = [
 ];
 const pad = (s, n) => String(s).padEnd(n);
 console.log();
-console.log(`${pad('queue', 34)}${pad('causeway', 18)}${pad('graphile-worker', 18)}${pad('ratio', 9)}target`);
+console.log(`${pad('queue', 34)}${pad('causeway', 24)}${pad('graphile-worker', 24)}${pad('ratio', 9)}target`);
 let missed = 0;
 for (const [label, x, y, r, ok, target] of rows) {
   const verdict = ok === undefined ? '' : `${target} ${ok ? 'met' : 'MISSED'}`;
   if (ok === false) missed++;
-  console.log(`${pad(label, 34)}${pad(x, 18)}${pad(y, 18)}${pad(r, 9)}${verdict}`);
+  console.log(`${pad(label, 34)}${pad(x, 24)}${pad(y, 24)}${pad(r, 9)}${verdict}`);
 }
 console.log(`(*) causeway: enqueue to delivery committed; graphile-worker: ${b.latency}`);
 process.exitCode = missed ? 1 : 0;

@@ -472,7 +472,32 @@ int devnet_up(const DevnetOptions& o) {
                         << "\n    chain_id: " << c.at("chain_id").to_number<int64_t>()
                         << "\n    domain: " << c.at("domain").to_number<int64_t>()
                         << "\n    rpc: " << yaml_quote(c.at("rpc").as_string().c_str()) << "\n";
+            if (const auto* oracle = c.as_object().if_contains("output_oracle")) {
+                chains_yaml << "    output_oracle: " << yaml_quote(oracle->as_string().c_str())
+                            << "  # on the L1\n    finalization_period_seconds: " << kFinalizationSeconds
+                            << "\n";
+            }
+            if (const auto* contracts = c.as_object().if_contains("contracts")) {
+                chains_yaml << "    contracts:\n";
+                for (const auto& [name, value] : contracts->as_object()) {
+                    chains_yaml << "      " << std::string(name) << ": "
+                                << (value.is_string() ? yaml_quote(value.as_string().c_str())
+                                                      : json::serialize(value))
+                                << "\n";
+                }
+            }
         }
+        // The committee every route trusts on the devnet: 2 of these 3.
+        std::string committee = "routes:\n";
+        for (const auto& [origin, destination] : {std::pair<int, int>{901, 902}, {902, 901}}) {
+            committee += "  - origin: " + std::to_string(origin) +
+                         "\n    destination: " + std::to_string(destination) +
+                         "\n    security_mode: committee\n    threshold: 2\n    validators:\n";
+            for (const char* v : {"validator-1", "validator-2", "validator-3"}) {
+                committee += "      - " + yaml_quote(keys.at(v).at("address").as_string().c_str()) + "\n";
+            }
+        }
+        chains_yaml << committee;
         const auto key_file = [&](const char* role) {
             return yaml_quote(keys.at(role).at("key_file").as_string().c_str());
         };
@@ -563,6 +588,30 @@ int devnet_status(const DevnetOptions& o) {
                              {"ok", h.ok},
                              {"detail", h.detail}});
         }
+        for (const auto& c : manifest->at("chains").as_array()) {
+            const auto* contracts = c.as_object().if_contains("contracts");
+            if (contracts == nullptr) continue;
+            auto client = chain::HttpJsonRpcClient::create(c.at("rpc").as_string().c_str());
+            std::size_t answering = 0;
+            std::size_t expected = 0;
+            for (const auto& [name, value] : contracts->as_object()) {
+                if (!value.is_string()) continue;
+                ++expected;
+                const auto code = client
+                                      ? (*client)->code(address_from_hex(value.as_string().c_str()).value())
+                                      : chain::RpcResult<Bytes>(std::unexpected(chain::RpcError{}));
+                if (code && !code->empty()) ++answering;
+            }
+            const bool ok = expected > 0 && answering == expected;
+            all_ok = all_ok && ok;
+            parts.push_back(json::object{
+                {"part", std::string("contracts ") + std::to_string(c.at("chain_id").to_number<int64_t>())},
+                {"pid", 0},
+                {"endpoint", c.at("contracts").at("mailbox")},
+                {"ok", ok},
+                {"detail", std::to_string(answering) + " of " + std::to_string(expected) +
+                               " have code (mailbox, ISMs, token, vault)"}});
+        }
         if (const auto* proposer = manifest->if_contains("proposer")) {
             const auto pid = static_cast<pid_t>(proposer->at("pid").to_number<int64_t>());
             Health h{alive(pid), "not running"};
@@ -586,8 +635,11 @@ int devnet_status(const DevnetOptions& o) {
                 }
             }
             all_ok = all_ok && h.ok;
-            parts.push_back(json::object{
-                {"part", "proposer"}, {"pid", pid}, {"endpoint", "-"}, {"ok", h.ok}, {"detail", h.detail}});
+            parts.push_back(json::object{{"part", "proposer"},
+                                         {"pid", pid},
+                                         {"endpoint", "L1 output oracles"},
+                                         {"ok", h.ok},
+                                         {"detail", h.detail}});
         }
         if (o.json) {
             std::cout << json::serialize(json::object{{"ok", all_ok}, {"parts", parts}}) << std::endl;
@@ -595,13 +647,14 @@ int devnet_status(const DevnetOptions& o) {
             std::cout << "devnet " << manifest->at("dir").as_string().c_str() << ": "
                       << (all_ok ? "healthy" : "NOT healthy") << "\n";
             char line[512];
-            std::snprintf(line, sizeof line, "%-10s %-8s %-52s %s\n", "PART", "PID", "ENDPOINT", "HEALTH");
+            std::snprintf(line, sizeof line, "%-14s %-8s %-50s %s\n", "PART", "PID", "ENDPOINT", "HEALTH");
             std::cout << line;
             for (const auto& p : parts) {
                 const std::string health = std::string(p.at("ok").as_bool() ? "ok: " : "FAILING: ") +
                                            p.at("detail").as_string().c_str();
-                std::snprintf(line, sizeof line, "%-10s %-8lld %-52s %s\n", p.at("part").as_string().c_str(),
-                              static_cast<long long>(p.at("pid").to_number<int64_t>()),
+                const auto pid = p.at("pid").to_number<int64_t>();
+                std::snprintf(line, sizeof line, "%-14s %-8s %-50s %s\n", p.at("part").as_string().c_str(),
+                              pid > 0 ? std::to_string(pid).c_str() : "-",
                               p.at("endpoint").as_string().c_str(), health.c_str());
                 std::cout << line;
             }

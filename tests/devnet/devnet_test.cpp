@@ -169,7 +169,7 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
     CHECK(status.exit_code == 0);
     const auto health = json::parse(status.out).as_object();
     CHECK(health.at("ok").as_bool());
-    CHECK(health.at("parts").as_array().size() == 5);
+    CHECK(health.at("parts").as_array().size() == 7);  // postgres, 3 chains, 2 contract sets, proposer
 
     // A second `up` on a running devnet is refused and changes nothing.
     CHECK(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 1);
