@@ -53,14 +53,19 @@ bool process_exists(int64_t pid) {
     return !(paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z');
 }
 
+// A folder for a devnet inside `tmp`. PostgreSQL runs as its own user when the tests run as root:
+// it must be able to reach the folder.
+std::filesystem::path devnet_dir(const test::TempDir& tmp) {
+    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
+    return tmp.path() / "net";
+}
+
 }  // namespace
 
 TEST_CASE("devnet up starts every part, status checks them, down leaves nothing behind", "[devnet]") {
     test::TempDir tmp("causeway-devnet");
-    // PostgreSQL runs as its own user when the tests run as root: it must reach the folder.
-    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
-    const auto dir = tmp.path() / "net";
+    const auto dir = devnet_dir(tmp);
 
     const auto start = std::chrono::steady_clock::now();
     const auto up = causeway_cli({"devnet", "up", "--dir", dir.string()});
@@ -190,10 +195,7 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
 
 TEST_CASE("devnet status reports a part that died", "[devnet]") {
     test::TempDir tmp("causeway-devnet");
-    // PostgreSQL runs as its own user when the tests run as root: it must reach the folder.
-    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
-    const auto dir = tmp.path() / "net";
+    const auto dir = devnet_dir(tmp);
     REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
     const auto manifest = manifest_of(dir);
     const auto l2b = manifest.at("chains").as_array()[2].at("pid").to_number<int64_t>();
@@ -211,9 +213,7 @@ TEST_CASE("devnet status reports a part that died", "[devnet]") {
 
 TEST_CASE("margin moved on the devnet is proven to L1 through the proposer's output root", "[devnet]") {
     test::TempDir tmp("causeway-devnet");
-    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
-    const auto dir = tmp.path() / "net";
+    const auto dir = devnet_dir(tmp);
     REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
     const auto manifest = manifest_of(dir);
     const auto& chains = manifest.at("chains").as_array();
