@@ -18,17 +18,8 @@ namespace json = boost::json;
 
 namespace {
 
-Hash hash_of(const json::value& v) {
-    auto h = hash_from_hex(test::json_string(v));
-    REQUIRE(h);
-    return *h;
-}
-
-Address address_of(const json::value& v) {
-    auto a = address_from_hex(test::json_string(v));
-    REQUIRE(a);
-    return *a;
-}
+using test::address_of;
+using test::hash_of;
 
 u256 number_of(const json::value& v) {
     auto n = parse_u256(test::json_string(v));

@@ -36,6 +36,10 @@ namespace json = boost::json;
 
 namespace {
 
+using test::address_of;
+using test::bytes_of;
+using test::hash_of;
+
 constexpr uint32_t kOriginDomain = 901;
 constexpr uint32_t kDestinationDomain = 902;
 constexpr std::size_t kThreshold = 2;
@@ -61,24 +65,6 @@ PrivateKey dev_key(std::size_t i) {
     auto k = PrivateKey::from_hex(test::Anvil::kDevKeys.at(i));
     REQUIRE(k);
     return *k;
-}
-
-Address address_of(const json::value& v) {
-    auto a = address_from_hex(test::json_string(v));
-    REQUIRE(a);
-    return *a;
-}
-
-Hash hash_of(const json::value& v) {
-    auto h = hash_from_hex(test::json_string(v));
-    REQUIRE(h);
-    return *h;
-}
-
-Bytes bytes_of(const json::value& v) {
-    auto b = from_hex(test::json_string(v));
-    REQUIRE(b);
-    return *b;
 }
 
 Hash padded(const Address& a) {

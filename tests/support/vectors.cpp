@@ -98,4 +98,22 @@ std::string json_string(const boost::json::value& v) {
     return std::string(v.as_string());
 }
 
+Hash hash_of(const boost::json::value& v) {
+    auto h = hash_from_hex(json_string(v));
+    if (!h) throw std::runtime_error("not a 32-byte hex value: " + json_string(v));
+    return *h;
+}
+
+Address address_of(const boost::json::value& v) {
+    auto a = address_from_hex(json_string(v));
+    if (!a) throw std::runtime_error("not an address: " + json_string(v));
+    return *a;
+}
+
+Bytes bytes_of(const boost::json::value& v) {
+    auto b = from_hex(json_string(v));
+    if (!b) throw std::runtime_error("not 0x-hex: " + json_string(v));
+    return *std::move(b);
+}
+
 }  // namespace causeway::test

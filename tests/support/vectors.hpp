@@ -28,6 +28,10 @@ void report_cases(std::string_view relative, std::size_t count);
 // Hex helpers for vector data that tolerate a missing 0x prefix.
 Bytes bytes_from_any_hex(std::string_view text);
 std::string json_string(const boost::json::value& v);
+// A JSON string holding 0x-hex as a hash, an address or bytes; throws when it is not one.
+Hash hash_of(const boost::json::value& v);
+Address address_of(const boost::json::value& v);
+Bytes bytes_of(const boost::json::value& v);
 
 // Root of the source tree (for node_modules and scripts).
 std::filesystem::path source_dir();
