@@ -61,11 +61,19 @@ std::filesystem::path devnet_dir(const test::TempDir& tmp) {
     return tmp.path() / "net";
 }
 
+// Brings the devnet in `dir` down when the test case ends, however it ends (a failed REQUIRE
+// included), so that no process outlives the test.
+struct DownAtExit {
+    std::filesystem::path dir;
+    ~DownAtExit() { (void)causeway_cli({"devnet", "down", "--dir", dir.string()}); }
+};
+
 }  // namespace
 
 TEST_CASE("devnet up starts every part, status checks them, down leaves nothing behind", "[devnet]") {
     test::TempDir tmp("causeway-devnet");
     const auto dir = devnet_dir(tmp);
+    const DownAtExit down_at_exit{dir};
 
     const auto start = std::chrono::steady_clock::now();
     const auto up = causeway_cli({"devnet", "up", "--dir", dir.string()});
@@ -196,6 +204,7 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
 TEST_CASE("devnet status reports a part that died", "[devnet]") {
     test::TempDir tmp("causeway-devnet");
     const auto dir = devnet_dir(tmp);
+    const DownAtExit down_at_exit{dir};
     REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
     const auto manifest = manifest_of(dir);
     const auto l2b = manifest.at("chains").as_array()[2].at("pid").to_number<int64_t>();
@@ -214,6 +223,7 @@ TEST_CASE("devnet status reports a part that died", "[devnet]") {
 TEST_CASE("margin moved on the devnet is proven to L1 through the proposer's output root", "[devnet]") {
     test::TempDir tmp("causeway-devnet");
     const auto dir = devnet_dir(tmp);
+    const DownAtExit down_at_exit{dir};
     REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
     const auto manifest = manifest_of(dir);
     const auto& chains = manifest.at("chains").as_array();
