@@ -24,14 +24,6 @@ constexpr std::string_view kHistoryColumns =
     " epoch_us(verified_at), epoch_us(submitted_at), epoch_us(delivered_at), epoch_us(retrying_at),"
     " epoch_us(failed_at), epoch_us(orphaned_at), delivery_tx_hash, epoch_us(updated_at)";
 
-Timestamp to_time(int64_t us) {
-    return Timestamp(std::chrono::microseconds(us));
-}
-std::optional<Timestamp> opt_time(const pqxx::field& f) {
-    if (f.is_null()) return std::nullopt;
-    return to_time(f.as<int64_t>());
-}
-
 MessageState state_of(const pqxx::field& f) {
     const auto s = parse_message_state(f.c_str());
     if (!s) throw Error(std::string("unknown message state in the database: ") + f.c_str());
@@ -55,21 +47,21 @@ QueuedMessage read_message(const pqxx::row& r) {
     m.state = state_of(r[12]);
     if (!r[13].is_null()) m.stage = state_of(r[13]);
     m.attempts = r[14].as<int>();
-    m.run_at = opt_time(r[15]);
+    m.run_at = sql::read_optional_time(r[15]);
     m.lease_owner = sql::optional_of<std::string>(r[16]);
-    m.lease_expires_at = opt_time(r[17]);
+    m.lease_expires_at = sql::read_optional_time(r[17]);
     m.held_reason = sql::optional_of<std::string>(r[18]);
     m.last_error = sql::optional_of<std::string>(r[19]);
     m.last_error_class = sql::optional_of<std::string>(r[20]);
-    m.observed_at = to_time(r[21].as<int64_t>());
-    m.verified_at = opt_time(r[22]);
-    m.submitted_at = opt_time(r[23]);
-    m.delivered_at = opt_time(r[24]);
-    m.retrying_at = opt_time(r[25]);
-    m.failed_at = opt_time(r[26]);
-    m.orphaned_at = opt_time(r[27]);
+    m.observed_at = sql::read_time(r[21]);
+    m.verified_at = sql::read_optional_time(r[22]);
+    m.submitted_at = sql::read_optional_time(r[23]);
+    m.delivered_at = sql::read_optional_time(r[24]);
+    m.retrying_at = sql::read_optional_time(r[25]);
+    m.failed_at = sql::read_optional_time(r[26]);
+    m.orphaned_at = sql::read_optional_time(r[27]);
     if (!r[28].is_null()) m.delivery_tx_hash = sql::read_fixed<32>(r[28]);
-    m.updated_at = to_time(r[29].as<int64_t>());
+    m.updated_at = sql::read_time(r[29]);
     return m;
 }
 
@@ -327,7 +319,7 @@ RetryResult Queue::retry(const Hash& id, std::string_view owner, ErrorClass erro
             sql::bytea(id), sql::interval_ms(delay), std::string(error), std::string(to_string(error_class)));
         tx.commit();
         result.outcome = RetryResult::Outcome::kScheduled;
-        result.run_at = to_time(row[0].as<int64_t>());
+        result.run_at = sql::read_time(row[0]);
         return result;
     });
 }

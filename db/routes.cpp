@@ -16,10 +16,6 @@ constexpr std::string_view kScope =
     "($1::bigint IS NULL OR origin = $1) AND ($2::bigint IS NULL OR destination = $2)"
     " AND ($3::bigint IS NULL OR origin = $3 OR destination = $3)";
 
-Timestamp to_time(int64_t us) {
-    return Timestamp(std::chrono::microseconds(us));
-}
-
 RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_view actor,
                        std::string_view reason, bool pause) {
     if (const auto problem = scope.problem(); !problem.empty()) throw Error(problem);
@@ -171,7 +167,7 @@ std::vector<Route> list_routes(Connection& conn) {
             r.paused = row[3].as<bool>();
             r.paused_by = sql::optional_of<std::string>(row[4]);
             r.paused_reason = sql::optional_of<std::string>(row[5]);
-            if (!row[6].is_null()) r.paused_at = to_time(row[6].as<int64_t>());
+            r.paused_at = sql::read_optional_time(row[6]);
             r.limits.rate_per_second = sql::optional_of<double>(row[7]);
             r.limits.burst = sql::optional_of<double>(row[8]);
             if (!row[9].is_null()) r.limits.daily_cap = parse_u256(row[9].c_str()).value_or(u256{});
@@ -182,7 +178,7 @@ std::vector<Route> list_routes(Connection& conn) {
             if (r.limits.rate_per_second && !r.tokens) r.tokens = r.limits.burst;  // never charged: full
             r.admitted_24h = parse_u256(row[13].c_str()).value_or(u256{});
             r.queued = row[14].as<int64_t>();
-            r.updated_at = to_time(row[15].as<int64_t>());
+            r.updated_at = sql::read_time(row[15]);
             out.push_back(std::move(r));
         }
         return out;
@@ -198,7 +194,7 @@ std::vector<AuditEntry> audit_entries(Connection& conn, int limit) {
                  " FROM audit_log ORDER BY id DESC LIMIT $1",
                  limit)) {
             out.push_back(AuditEntry{
-                row[0].as<int64_t>(), to_time(row[1].as<int64_t>()), row[2].as<std::string>(),
+                row[0].as<int64_t>(), sql::read_time(row[1]), row[2].as<std::string>(),
                 row[3].as<std::string>(), row[4].as<std::string>(), sql::optional_of<std::string>(row[5]),
                 sql::optional_of<std::string>(row[6]), sql::optional_of<std::string>(row[7])});
         }

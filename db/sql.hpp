@@ -77,6 +77,16 @@ FixedBytes<N> read_fixed(const pqxx::field& f) {
     return out;
 }
 
+// Timestamps travel as microseconds since the epoch (epoch_us in SQL; NULL for 'infinity').
+inline std::chrono::sys_time<std::chrono::microseconds> read_time(const pqxx::field& f) {
+    return std::chrono::sys_time<std::chrono::microseconds>(std::chrono::microseconds(f.as<int64_t>()));
+}
+inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_optional_time(
+    const pqxx::field& f) {
+    if (f.is_null()) return std::nullopt;
+    return read_time(f);
+}
+
 template <typename T>
 std::optional<T> optional_of(const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;

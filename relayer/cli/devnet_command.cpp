@@ -1,12 +1,29 @@
 // `causeway devnet up | status | down`: the local devnet (relayer/devnet).
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <memory>
 
 #include "relayer/cli/commands.hpp"
+#include "relayer/cli/keys.hpp"
 #include "relayer/devnet/devnet.hpp"
+#include "relayer/devnet/manifest.hpp"
 #include "relayer/devnet/proposer.hpp"
 
 namespace causeway::cli {
+namespace {
+
+// A devnet role's key, loaded like any signer's: from a key file only its owner can read.
+PrivateKey devnet_key(const std::filesystem::path& dir, std::string_view role) {
+    std::filesystem::path file;
+    try {
+        file = devnet::role_key_file(dir, role);
+    } catch (const std::runtime_error& e) {
+        throw CommandError(e.what());
+    }
+    return load_private_key(file, std::cerr).key;
+}
+
+}  // namespace
 
 void add_devnet_command(CLI::App& app, Command& selected) {
     auto* devnet = app.add_subcommand(
@@ -42,13 +59,17 @@ void add_devnet_command(CLI::App& app, Command& selected) {
     move->add_option("--amount", m->amount, "whole tokens")
         ->capture_default_str()
         ->check(CLI::Range(1u, 10'000u));
-    move->callback([&selected, o, m] { selected = [o, m] { return devnet::devnet_move_margin(*o, *m); }; });
+    move->callback([&selected, o, m] {
+        selected = [o, m] { return devnet::devnet_move_margin(*o, *m, devnet_key(o->dir, "trader")); };
+    });
     auto p = std::make_shared<devnet::ProposerOptions>();
     auto* proposer = devnet->add_subcommand(
         "proposer", "Post each L2's output root to its oracle on the L1 every few seconds (`up` starts it)");
     proposer->add_option("--dir", p->dir, "the devnet's folder")->capture_default_str();
     proposer->add_option("--rounds", p->rounds, "stop after this many rounds (0: run until stopped)");
-    proposer->callback([&selected, p] { selected = [p] { return devnet::run_proposer(*p); }; });
+    proposer->callback([&selected, p] {
+        selected = [p] { return devnet::run_proposer(*p, devnet_key(p->dir, "proposer")); };
+    });
 }
 
 }  // namespace causeway::cli

@@ -16,6 +16,7 @@
 #include "db/migrate.hpp"
 #include "db/routes.hpp"
 #include "relayer/chain/json_rpc_client.hpp"
+#include "relayer/devnet/manifest.hpp"
 #include "relayer/devnet/processes.hpp"
 #include "relayer/devnet/sender.hpp"
 
@@ -81,18 +82,6 @@ void write_file(const fs::path& path, const std::string& content,
     }
     fs::permissions(tmp, perms);
     fs::rename(tmp, path);
-}
-
-std::optional<json::object> read_manifest(const fs::path& dir) {
-    std::ifstream in(dir / "manifest.json");
-    if (!in) return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    auto value = json::parse(text.str(), ec);
-    if (ec || !value.is_object())
-        throw DevnetError((dir / "manifest.json").string() + " is not a devnet manifest");
-    return value.as_object();
 }
 
 std::string seconds_since(Clock::time_point start) {
@@ -709,7 +698,7 @@ int devnet_down(const DevnetOptions& o) {
 
 namespace causeway::devnet {
 
-int devnet_move_margin(const DevnetOptions& o, const MoveMarginOptions& move) {
+int devnet_move_margin(const DevnetOptions& o, const MoveMarginOptions& move, const PrivateKey& key) {
     try {
         const auto manifest = read_manifest(o.dir);
         if (!manifest)
@@ -728,14 +717,9 @@ int devnet_move_margin(const DevnetOptions& o, const MoveMarginOptions& move) {
         const auto address_at = [](const json::object& chain, const char* name) {
             return address_from_hex(chain.at("contracts").at(name).as_string().c_str()).value();
         };
-        std::ifstream key_in(manifest->at("keys").at("trader").at("key_file").as_string().c_str());
-        std::string key_text;
-        std::getline(key_in, key_text);
-        auto key = PrivateKey::from_hex(key_text);
-        if (!key) throw DevnetError("the trader key file does not hold a private key");
-        const Address trader = key->address();
-        Sender origin(from->at("rpc").as_string().c_str(), *key);
-        Sender destination(to->at("rpc").as_string().c_str(), *key);
+        const Address trader = key.address();
+        Sender origin(from->at("rpc").as_string().c_str(), key);
+        Sender destination(to->at("rpc").as_string().c_str(), key);
         const auto read_u256 = [](Sender& s, const Address& at, Bytes data) {
             return u256_from_be(s.call(at, std::move(data)));
         };

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/secp256k1.hpp"
+
 namespace causeway::devnet {
 
 struct DevnetOptions {
@@ -28,7 +30,8 @@ struct MoveMarginOptions {
     uint32_t to = 902;
     uint64_t amount = 100;
 };
-int devnet_move_margin(const DevnetOptions& options, const MoveMarginOptions& move);
+// `trader` signs (the CLI loads it from the trader's key file, see role_key_file).
+int devnet_move_margin(const DevnetOptions& options, const MoveMarginOptions& move, const PrivateKey& trader);
 
 // The chains of a devnet, in manifest order.
 struct DevnetChain {

@@ -11,6 +11,7 @@
 #include "core/block_header.hpp"
 #include "core/hex.hpp"
 #include "light-clients/opstack/output_root.hpp"
+#include "relayer/devnet/manifest.hpp"
 #include "relayer/devnet/sender.hpp"
 
 namespace causeway::devnet {
@@ -24,31 +25,16 @@ void on_signal(int) {
 // OP's predeploy address of L2ToL1MessagePasser.
 constexpr std::string_view kMessagePasser = "0x4200000000000000000000000000000000000016";
 
-std::string read_text(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot read " + file.string());
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 }  // namespace
 
-int run_proposer(const ProposerOptions& o) {
+int run_proposer(const ProposerOptions& o, const PrivateKey& key) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     try {
-        const auto manifest = boost::json::parse(read_text(o.dir / "manifest.json")).as_object();
-        const auto& chains = manifest.at("chains").as_array();
-        const std::string key_file = manifest.at("keys").at("proposer").at("key_file").as_string().c_str();
-        auto key = PrivateKey::from_hex(trim(read_text(key_file)));
-        if (!key) throw std::runtime_error("the proposer key in " + key_file + " is not a private key");
-        Sender l1(chains[0].at("rpc").as_string().c_str(), *key);
+        const auto manifest = read_manifest(o.dir);
+        if (!manifest) throw std::runtime_error("no devnet in " + o.dir.string());
+        const auto& chains = manifest->at("chains").as_array();
+        Sender l1(chains[0].at("rpc").as_string().c_str(), key);
         const Address passer = *address_from_hex(kMessagePasser);
 
         struct L2 {

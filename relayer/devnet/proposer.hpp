@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/secp256k1.hpp"
+
 namespace causeway::devnet {
 
 struct ProposerOptions {
@@ -15,6 +17,7 @@ struct ProposerOptions {
 };
 
 // Runs until SIGTERM/SIGINT (or `rounds`); logs one line per proposal. Returns the exit code.
-int run_proposer(const ProposerOptions& options);
+// `key` is the proposer's (the CLI loads it from the proposer's key file, see role_key_file).
+int run_proposer(const ProposerOptions& options, const PrivateKey& key);
 
 }  // namespace causeway::devnet

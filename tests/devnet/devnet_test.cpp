@@ -21,6 +21,7 @@
 #include "light-clients/mpt/proof.hpp"
 #include "light-clients/opstack/output_root.hpp"
 #include "relayer/chain/json_rpc_client.hpp"
+#include "relayer/devnet/processes.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -42,15 +43,9 @@ json::object manifest_of(const std::filesystem::path& dir) {
     return json::parse(text.str()).as_object();
 }
 
-// Running: it exists and is not a zombie (an exited daemon waits for its adoptive parent to reap it,
-// holding nothing but its PID).
+// Running: it exists and is not a zombie (the devnet's own check).
 bool process_exists(int64_t pid) {
-    if (kill(static_cast<pid_t>(pid), 0) != 0) return false;
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text;
-    std::getline(stat, text);
-    const auto paren = text.rfind(')');
-    return !(paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z');
+    return devnet::alive(static_cast<pid_t>(pid));
 }
 
 // A folder for a devnet inside `tmp`. PostgreSQL runs as its own user when the tests run as root:
