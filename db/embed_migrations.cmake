@@ -1,7 +1,8 @@
 # Writes OUT, a C++ file that holds every db/migrations/NNNN_name.sql as a string, in order.
-# Run as: cmake -DOUT=... -DSOURCES="a.sql;b.sql" -P embed_migrations.cmake
+# Run as: cmake -DOUT=... -DSOURCES="a.sql|b.sql" -P embed_migrations.cmake
 set(body "// Generated from db/migrations/*.sql by db/embed_migrations.cmake.\n#include \"db/migrate.hpp\"\n\nnamespace causeway::db {\nnamespace {\nconstexpr Migration kMigrations[] = {\n")
 set(expected 1)
+string(REPLACE "|" ";" SOURCES "${SOURCES}")
 list(SORT SOURCES)
 foreach(file IN LISTS SOURCES)
   get_filename_component(name "${file}" NAME_WE)

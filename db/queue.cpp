@@ -10,13 +10,15 @@
 namespace causeway::db {
 namespace {
 
-// Column order read by read_message(); history lacks the queue-only columns.
+// Column order read by read_message(), from `messages m`; history lacks the queue-only columns.
 constexpr std::string_view kQueueColumns =
-    "id, seq, origin, destination, nonce, sender, recipient, body, amount::text, source_block_number,"
-    " source_block_hash, log_index, state::text, stage::text, attempts, epoch_us(run_at), lease_owner,"
-    " epoch_us(lease_expires_at), held_reason, last_error, last_error_class, epoch_us(observed_at),"
-    " epoch_us(verified_at), epoch_us(submitted_at), epoch_us(delivered_at), epoch_us(retrying_at),"
-    " epoch_us(failed_at), epoch_us(orphaned_at), delivery_tx_hash, epoch_us(updated_at)";
+    "m.id, m.seq, m.origin, m.destination, m.nonce, m.sender, m.recipient, m.body, "
+    "m.amount::text, m.source_block_number, m.source_block_hash, m.log_index, m.state::text, "
+    "m.stage::text, m.attempts, epoch_us(m.run_at), m.lease_owner, "
+    "epoch_us(m.lease_expires_at), m.held_reason, m.last_error, m.last_error_class, "
+    "epoch_us(m.observed_at), epoch_us(m.verified_at), epoch_us(m.submitted_at), "
+    "epoch_us(m.delivered_at), epoch_us(m.retrying_at), epoch_us(m.failed_at), "
+    "epoch_us(m.orphaned_at), m.delivery_tx_hash, epoch_us(m.updated_at)";
 constexpr std::string_view kHistoryColumns =
     "id, seq, origin, destination, nonce, sender, recipient, body, amount::text, source_block_number,"
     " source_block_hash, log_index, state::text, NULL, attempts, NULL, NULL,"
@@ -99,59 +101,60 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
     EnqueueResult result;
     if (messages.empty()) return result;
     return sql::guarded("enqueue", [&] {
-        const auto ids =
-            sql::bytea_array(messages, [](const NewMessage& m) { return std::optional<ByteView>(m.id); });
-        const auto senders = sql::bytea_array(
-            messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.sender); });
-        const auto recipients = sql::bytea_array(
-            messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.recipient); });
-        const auto bodies = sql::bytea_array(
-            messages, [](const NewMessage& m) { return std::optional<ByteView>(m.message.body); });
-        const auto hashes = sql::bytea_array(
-            messages, [](const NewMessage& m) { return std::optional<ByteView>(m.block_hash); });
-        const auto origins =
-            sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.origin); });
-        const auto destinations =
-            sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.destination); });
-        const auto nonces =
-            sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.message.nonce); });
-        const auto amounts =
-            sql::plain_array(messages, [](const NewMessage& m) { return to_decimal(m.amount); });
-        const auto blocks =
-            sql::plain_array(messages, [](const NewMessage& m) { return std::to_string(m.block_number); });
-        const auto logs = sql::plain_array(messages, [](const NewMessage& m) { return u32s(m.log_index); });
+        // First occurrence of each id, in the order given (the order sets seq, hence claim order).
+        std::vector<const NewMessage*> unique;
+        unique.reserve(messages.size());
+        {
+            std::set<Hash> seen;
+            for (const auto& m : messages) {
+                if (seen.insert(m.id).second) unique.push_back(&m);
+            }
+        }
+        const auto bytes_of = [&](auto get) {
+            return sql::bytea_array(unique,
+                                    [&](const NewMessage* m) { return std::optional<ByteView>(get(*m)); });
+        };
+        const auto text_of = [&](auto get) {
+            return sql::plain_array(unique, [&](const NewMessage* m) { return get(*m); });
+        };
+        std::set<std::pair<uint32_t, uint32_t>> routes;
+        for (const auto* m : unique) routes.emplace(m->message.origin, m->message.destination);
 
         pqxx::work tx(conn_.raw());
+        sql::use_index_probes(tx);
         // DO NOTHING rather than DO UPDATE: a replayed block range must not lock the rows it finds
-        // (claims skip locked rows). Orphans among them are revived by the next statement.
+        // (claims skip locked rows). Orphans among them are revived further down.
         const auto rows = tx.exec_params(
-            "WITH input AS ("
-            "  SELECT DISTINCT ON (id) * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[],"
-            "    $4::bigint[], $5::bytea[], $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[],"
-            "    $10::bytea[], $11::integer[]) WITH ORDINALITY AS t(id, origin, destination, nonce,"
-            "    sender, recipient, body, amount, block_number, block_hash, log_index, ord)"
-            "  ORDER BY id, ord),"
-            " new_routes AS ("
-            "  INSERT INTO routes (origin, destination) SELECT DISTINCT origin, destination FROM input"
-            "  ON CONFLICT DO NOTHING)"
+            "WITH new_routes AS (INSERT INTO routes (origin, destination)"
+            "   SELECT * FROM unnest($12::bigint[], $13::bigint[]) ON CONFLICT DO NOTHING)"
             " INSERT INTO messages (id, origin, destination, nonce, sender, recipient, body, amount,"
             "   source_block_number, source_block_hash, log_index)"
-            " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number,"
-            "   block_hash, log_index FROM input i"
-            " WHERE NOT EXISTS (SELECT 1 FROM messages_history h WHERE h.id = i.id)"
-            " ORDER BY ord"
+            " SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[],"
+            "   $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[], $10::bytea[], $11::integer[])"
             " ON CONFLICT (id) DO NOTHING"
             " RETURNING id",
-            ids, origins, destinations, nonces, senders, recipients, bodies, amounts, blocks, hashes, logs);
+            bytes_of([](const NewMessage& m) -> ByteView { return m.id; }),
+            text_of([](const NewMessage& m) { return u32s(m.message.origin); }),
+            text_of([](const NewMessage& m) { return u32s(m.message.destination); }),
+            text_of([](const NewMessage& m) { return u32s(m.message.nonce); }),
+            bytes_of([](const NewMessage& m) -> ByteView { return m.message.sender; }),
+            bytes_of([](const NewMessage& m) -> ByteView { return m.message.recipient; }),
+            bytes_of([](const NewMessage& m) -> ByteView { return m.message.body; }),
+            text_of([](const NewMessage& m) { return to_decimal(m.amount); }),
+            text_of([](const NewMessage& m) { return std::to_string(m.block_number); }),
+            bytes_of([](const NewMessage& m) -> ByteView { return m.block_hash; }),
+            text_of([](const NewMessage& m) { return u32s(m.log_index); }),
+            sql::plain_array(routes, [](const auto& r) { return u32s(r.first); }),
+            sql::plain_array(routes, [](const auto& r) { return u32s(r.second); }));
         std::set<Hash> inserted;
         for (const auto& row : rows) inserted.insert(sql::read_fixed<32>(row[0]));
-        // A message delivered (moved to history) while this insert waited on its row lock slips
-        // past the NOT EXISTS above, whose snapshot predates that commit. This statement's
-        // snapshot is newer: take such rows out again.
+        // Messages already delivered are in history, not in the hot table, so the insert took them:
+        // take them out again. This also covers a delivery that committed while the insert waited
+        // on its row: this statement's snapshot is newer than the insert's.
         if (!inserted.empty()) {
             const auto again = tx.exec_params(
-                "DELETE FROM messages m WHERE m.id = ANY($1::bytea[])"
-                " AND EXISTS (SELECT 1 FROM messages_history h WHERE h.id = m.id) RETURNING m.id",
+                "DELETE FROM messages m WHERE m.id = ANY (ARRAY(SELECT h.id FROM messages_history h"
+                " WHERE h.id = ANY ($1::bytea[]))) RETURNING m.id",
                 sql::bytea_array(inserted, [](const Hash& h) { return std::optional<ByteView>(h); }));
             for (const auto& row : again) inserted.erase(sql::read_fixed<32>(row[0]));
         }
@@ -189,11 +192,16 @@ std::vector<QueuedMessage> Queue::claim(MessageState stage, int limit, std::stri
     if (limit <= 0 || owner.empty() || lease.count() <= 0)
         throw Error("claim: limit, owner and lease must be set");
     return sql::guarded("claim", [&] {
-        pqxx::nontransaction tx(conn_.raw());
-        return read_messages(tx.exec_params(
+        pqxx::work tx(conn_.raw());
+        // A lease lost in a server crash costs nothing (the rows are simply claimable again), so
+        // a claim does not wait for its commit to reach the disk.
+        tx.exec("SET LOCAL synchronous_commit = off");
+        auto rows = read_messages(tx.exec_params(
             "SELECT " + std::string(kQueueColumns) +
-                " FROM claim_messages($1::message_state, $2, $3, $4::interval) ORDER BY seq",
+                " FROM claim_messages($1::message_state, $2, $3, $4::interval) AS m ORDER BY m.seq",
             std::string(to_string(stage)), limit, std::string(owner), sql::interval_ms(lease)));
+        tx.commit();
+        return rows;
     });
 }
 
@@ -201,14 +209,17 @@ std::size_t Queue::extend_lease(std::span<const Hash> ids, std::string_view owne
                                 std::chrono::milliseconds lease) {
     if (ids.empty()) return 0;
     return sql::guarded("extend lease", [&] {
-        pqxx::nontransaction tx(conn_.raw());
-        return tx
-            .exec_params(
-                "UPDATE messages SET lease_expires_at = now() + $3::interval, run_at = now() + $3::interval,"
-                " updated_at = now() WHERE id = ANY($1::bytea[]) AND lease_owner = $2",
-                sql::bytea_array(ids, [](const Hash& h) { return std::optional<ByteView>(h); }),
-                std::string(owner), sql::interval_ms(lease))
-            .affected_rows();
+        pqxx::work tx(conn_.raw());
+        sql::use_index_probes(tx);
+        const auto n = tx.exec_params(
+                             "UPDATE messages SET lease_expires_at = now() + $3::interval, run_at = now() + "
+                             "$3::interval,"
+                             " updated_at = now() WHERE id = ANY($1::bytea[]) AND lease_owner = $2",
+                             sql::bytea_array(ids, [](const Hash& h) { return std::optional<ByteView>(h); }),
+                             std::string(owner), sql::interval_ms(lease))
+                           .affected_rows();
+        tx.commit();
+        return static_cast<std::size_t>(n);
     });
 }
 
@@ -233,13 +244,8 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
     const auto id_of = [](const Advance& a) { return std::optional<ByteView>(a.id); };
     return sql::guarded("advance", [&] {
         std::set<Hash> done;
-        // Deliveries alone are one statement: no transaction block needed around it.
-        std::unique_ptr<pqxx::transaction_base> tx;
-        if (moving.empty()) {
-            tx = std::make_unique<pqxx::nontransaction>(conn_.raw());
-        } else {
-            tx = std::make_unique<pqxx::work>(conn_.raw());
-        }
+        auto tx = std::make_unique<pqxx::work>(conn_.raw());
+        sql::use_index_probes(*tx);
         if (!moving.empty()) {
             const auto rows = tx->exec_params(
                 "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::message_state[], $3::bytea[]) AS t(id,"
@@ -419,7 +425,7 @@ std::vector<QueuedMessage> list_messages(Connection& conn, const MessageFilter& 
             filter.origin ? std::optional<int64_t>(*filter.origin) : std::nullopt;
         const std::optional<int64_t> destination =
             filter.destination ? std::optional<int64_t>(*filter.destination) : std::nullopt;
-        const std::string query = "SELECT * FROM (SELECT " + std::string(kQueueColumns) + " FROM messages" +
+        const std::string query = "SELECT * FROM (SELECT " + std::string(kQueueColumns) + " FROM messages m" +
                                   where + " UNION ALL SELECT " + std::string(kHistoryColumns) +
                                   " FROM messages_history" + where +
                                   ") AS all_messages ORDER BY seq DESC LIMIT $4";
@@ -431,7 +437,7 @@ std::optional<QueuedMessage> find_message(Connection& conn, const Hash& id) {
     return sql::guarded("find message", [&]() -> std::optional<QueuedMessage> {
         pqxx::read_transaction tx(conn.raw());
         auto rows = tx.exec_params("SELECT " + std::string(kQueueColumns) +
-                                       " FROM messages WHERE id = $1 UNION ALL SELECT " +
+                                       " FROM messages m WHERE m.id = $1 UNION ALL SELECT " +
                                        std::string(kHistoryColumns) + " FROM messages_history WHERE id = $1",
                                    sql::bytea(id));
         if (rows.empty()) return std::nullopt;
