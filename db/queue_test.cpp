@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -378,4 +379,82 @@ TEST_CASE("messages can be listed by state and route and found in history", "[db
     const auto newest = db::list_messages(conn, {.limit = 1});
     CHECK(newest.front().seq == scalar(conn, "SELECT max(seq) FROM messages"));
     CHECK(!db::find_message(conn, keccak256(to_view("nothing"))));
+}
+
+namespace {
+
+// The plans the server chose, as auto_explain reports them to the client (nested statements
+// included, so the pick inside claim_messages too).
+class PlanCapture : public pqxx::errorhandler {
+  public:
+    explicit PlanCapture(db::Connection& conn) : pqxx::errorhandler(conn.raw()) {
+        pqxx::nontransaction tx(conn.raw());
+        tx.exec(
+            "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0;"
+            " SET auto_explain.log_nested_statements = on; SET auto_explain.log_analyze = on;"
+            " SET auto_explain.log_timing = off; SET auto_explain.log_level = 'notice'");
+    }
+    bool operator()(const char message[]) noexcept override {
+        plans.emplace_back(message);
+        return true;
+    }
+    std::vector<std::string> plans;
+};
+
+bool any_contains(const std::vector<std::string>& plans, std::string_view what) {
+    return std::ranges::any_of(plans,
+                               [&](const std::string& p) { return p.find(what) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("batches touch what they name, whatever the backlog and history, on stale statistics",
+          "[db][queue]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    // A backlog and a history, never analysed (as the hot table usually is).
+    for (uint32_t first = 0; first < 6000; first += 1000) {
+        REQUIRE(queue.enqueue(test_messages(1000, first)).inserted == 1000);
+    }
+    auto claimed = queue.claim(MessageState::kObserved, 4000, "w", 30s);
+    REQUIRE(claimed.size() == 4000);
+    REQUIRE(queue.advance(advance_all(claimed, MessageState::kDelivered), "w").advanced == 4000);
+    CHECK(scalar(conn, "SELECT count(*) FROM messages") == 2000);
+    CHECK(scalar(conn, "SELECT count(*) FROM messages_history") == 4000);
+
+    PlanCapture capture(conn);
+    const auto joined = [&] {
+        std::string all;
+        for (const auto& p : capture.plans) all += p;
+        return all;
+    };
+
+    // Enqueue: no scan of either table to find a batch's ids.
+    CHECK(queue.enqueue(test_messages(100, 6000)).inserted == 100);
+    INFO(joined());
+    CHECK(any_contains(capture.plans, "Insert on messages"));
+    CHECK_FALSE(any_contains(capture.plans, "Seq Scan on messages"));
+    capture.plans.clear();
+
+    // Claim: an ordered walk of the claim index that stops after the batch; nothing sorted.
+    claimed = queue.claim(MessageState::kObserved, 10, "w2", 30s);
+    REQUIRE(claimed.size() == 10);
+    INFO(joined());
+    // How many index entries the walk produced: the batch, not the backlog of 2,100.
+    const std::regex walk(
+        R"(Index Scan using messages_claim on messages \w+ +\([^)]*\) \(actual rows=(\d+))");
+    std::smatch found;
+    const std::string all = joined();
+    REQUIRE(std::regex_search(all, found, walk));
+    CHECK(std::stoi(found[1].str()) == 10);
+    CHECK_FALSE(any_contains(capture.plans, "Sort Key: m.run_at"));
+    CHECK_FALSE(any_contains(capture.plans, "Bitmap Heap Scan on messages"));
+    capture.plans.clear();
+
+    // Delivery: the batch's rows by key, history written, nothing scanned.
+    CHECK(queue.advance(advance_all(claimed, MessageState::kDelivered), "w2").advanced == 10);
+    INFO(joined());
+    CHECK(any_contains(capture.plans, "Insert on messages_history"));
+    CHECK_FALSE(any_contains(capture.plans, "Seq Scan on messages"));
 }
