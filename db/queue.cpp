@@ -266,6 +266,9 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
             for (const auto& s : stages) notify(*tx, conn_.queue_channel(), s);
         }
         if (!delivered.empty()) {
+            // A plain insert into history: an id is never in both tables once a transaction commits
+            // (enqueue takes out what history holds, in its own transaction), so a conflict here
+            // would be a broken invariant and fails the advance instead of being papered over.
             const auto rows = tx->exec_params(
                 "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) AS t(id, tx)), moved AS (DELETE"
                 " FROM messages m USING v   WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND"
@@ -277,7 +280,7 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
                 " sender, recipient, body, amount,     source_block_number, source_block_hash, log_index,"
                 " 'delivered', attempts, last_error,     last_error_class, observed_at, verified_at,"
                 " submitted_at, now(), retrying_at, failed_at,     orphaned_at, coalesce(tx,"
-                " delivery_tx_hash), now() FROM moved   ON CONFLICT (id) DO NOTHING) SELECT id FROM moved",
+                " delivery_tx_hash), now() FROM moved) SELECT id FROM moved",
                 sql::bytea_array(delivered, id_of), sql::bytea_array(delivered, tx_of), std::string(owner));
             for (const auto& row : rows) done.insert(sql::read_fixed<32>(row[0]));
         }
