@@ -3,8 +3,11 @@
 // to stderr.
 //
 //   node bench/queue_peer.mjs --db URL --messages N --producers P --consumers C --batch B
+//                             [--settings tuned|defaults]
 //
-// Settings, from graphile-worker's own docs (https://worker.graphile.org/docs/performance, the
+// --settings defaults: graphile-worker as it comes (no local queue, each job completed by its own
+// statement, maxPoolSize 10), with concurrentJobs C so that it runs as many jobs at once.
+// --settings tuned (the default), from graphile-worker's own docs (https://worker.graphile.org/docs/performance, the
 // option docs in dist/index.d.ts) and its perfTest harness:
 //   concurrentJobs        C, as one worker pool in this process
 //   maxPoolSize           max(10, C + 2): "we recommend setting it to `10` or `concurrentJobs + 2`,
@@ -31,9 +34,12 @@ const TIMEOUT_MS = 300_000;
 const TASK = 'noop';
 
 const usage = `Usage: node bench/queue_peer.mjs --db URL --messages N --producers P --consumers C --batch B
+                                [--settings tuned|defaults]
 
 Measures enqueue-to-complete throughput of N no-op jobs through graphile-worker ${VERSION}:
 P producers add jobs B at a time with addJobs while one worker pool with concurrency C runs them.
+--settings tuned (default): its documented high-throughput settings (local queue, batched
+completion); defaults: as it comes, with concurrentJobs C.
 Drops and reinstalls the graphile_worker schema in the database at URL first.
 Prints one JSON line on stdout; exits 1 if the jobs are not all complete within ${TIMEOUT_MS / 1000} s.
 `;
@@ -47,6 +53,7 @@ function parseCli(argv) {
       producers: { type: 'string' },
       consumers: { type: 'string' },
       batch: { type: 'string' },
+      settings: { type: 'string', default: 'tuned' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -65,7 +72,11 @@ function parseCli(argv) {
     }
     return Number(s);
   };
+  if (!['tuned', 'defaults'].includes(values.settings)) {
+    throw new Error(`--settings must be tuned or defaults, not '${values.settings}'`);
+  }
   return {
+    settings: values.settings,
     db: values.db,
     messages: int('messages'),
     producers: int('producers'),
@@ -81,7 +92,7 @@ try {
   process.stderr.write(`queue_peer: ${e.message}\n\n${usage}`);
   process.exit(2);
 }
-const { db, messages: N, producers: P, consumers: C, batch: B } = args;
+const { db, messages: N, producers: P, consumers: C, batch: B, settings } = args;
 const log = (msg) => process.stderr.write(`queue_peer: ${msg}\n`);
 
 process.env.NO_LOG_SUCCESS = '1'; // read by graphile-worker when it loads, so import it afterwards
@@ -95,13 +106,9 @@ const logger = new Logger((scope) => (level, message) => {
   }
 });
 
-const config = {
+const common = {
   concurrentJobs: C,
   workerProcesses: 1,
-  maxPoolSize: Math.max(10, C + 2),
-  localQueue: { size: Math.max(500, C + 1) },
-  completeJobBatchDelay: 0,
-  failJobBatchDelay: 0,
   pollInterval: 2000,
   useNodeTime: false,
   preparedStatements: true,
@@ -111,6 +118,17 @@ const config = {
   batch: B,
   addJobs: 'WorkerUtils.addJobs (add_jobs SQL function)',
 };
+const config = settings === 'tuned'
+  ? {
+      settings,
+      ...common,
+      maxPoolSize: Math.max(10, C + 2),
+      localQueue: { size: Math.max(500, C + 1) },
+      completeJobBatchDelay: 0,
+      failJobBatchDelay: 0,
+    }
+  : // Its defaults: maxPoolSize 10, no local queue, completeJobBatchDelay / failJobBatchDelay -1 (off).
+    { settings, ...common, maxPoolSize: 10 };
 
 const baseWorker = {
   connectionString: db,
@@ -186,9 +204,13 @@ async function main() {
         events,
         concurrentJobs: config.concurrentJobs,
         maxPoolSize: config.maxPoolSize,
-        localQueue: config.localQueue,
-        completeJobBatchDelay: config.completeJobBatchDelay,
-        failJobBatchDelay: config.failJobBatchDelay,
+        ...(settings === 'tuned'
+          ? {
+              localQueue: config.localQueue,
+              completeJobBatchDelay: config.completeJobBatchDelay,
+              failJobBatchDelay: config.failJobBatchDelay,
+            }
+          : {}),
       },
     },
   });
@@ -244,6 +266,7 @@ async function main() {
   const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
   process.stdout.write(JSON.stringify({
     peer: `graphile-worker ${version}`,
+    settings,
     messages: N,
     seconds: round(seconds, 4),
     per_second: round(N / seconds, 1),
