@@ -9,6 +9,7 @@
 #include "core/hex.hpp"
 #include "db/routes.hpp"
 #include "db/test_messages.hpp"
+#include "db/test_plans.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -16,6 +17,7 @@ using namespace std::chrono_literals;
 using db::MessageState;
 using db::test::advance_all;
 using db::test::db_now;
+using db::test::PlanCapture;
 using db::test::scalar;
 using db::test::test_message;
 using db::test::test_messages;
@@ -381,33 +383,6 @@ TEST_CASE("messages can be listed by state and route and found in history", "[db
     CHECK(!db::find_message(conn, keccak256(to_view("nothing"))));
 }
 
-namespace {
-
-// The plans the server chose, as auto_explain reports them to the client (nested statements
-// included, so the pick inside claim_messages too).
-class PlanCapture : public pqxx::errorhandler {
-  public:
-    explicit PlanCapture(db::Connection& conn) : pqxx::errorhandler(conn.raw()) {
-        pqxx::nontransaction tx(conn.raw());
-        tx.exec(
-            "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0;"
-            " SET auto_explain.log_nested_statements = on; SET auto_explain.log_analyze = on;"
-            " SET auto_explain.log_timing = off; SET auto_explain.log_level = 'notice'");
-    }
-    bool operator()(const char message[]) noexcept override {
-        plans.emplace_back(message);
-        return true;
-    }
-    std::vector<std::string> plans;
-};
-
-bool any_contains(const std::vector<std::string>& plans, std::string_view what) {
-    return std::ranges::any_of(plans,
-                               [&](const std::string& p) { return p.find(what) != std::string::npos; });
-}
-
-}  // namespace
-
 TEST_CASE("batches touch what they name, whatever the backlog and history, on stale statistics",
           "[db][queue]") {
     test::Postgres pg;
@@ -424,17 +399,13 @@ TEST_CASE("batches touch what they name, whatever the backlog and history, on st
     CHECK(scalar(conn, "SELECT count(*) FROM messages_history") == 4000);
 
     PlanCapture capture(conn);
-    const auto joined = [&] {
-        std::string all;
-        for (const auto& p : capture.plans) all += p;
-        return all;
-    };
+    const auto joined = [&] { return capture.joined(); };
 
     // Enqueue: no scan of either table to find a batch's ids.
     CHECK(queue.enqueue(test_messages(100, 6000)).inserted == 100);
     INFO(joined());
-    CHECK(any_contains(capture.plans, "Insert on messages"));
-    CHECK_FALSE(any_contains(capture.plans, "Seq Scan on messages"));
+    CHECK(capture.any_contains("Insert on messages"));
+    CHECK_FALSE(capture.any_contains("Seq Scan on messages"));
     capture.plans.clear();
 
     // Claim: an ordered walk of the claim index that stops after the batch; nothing sorted.
@@ -448,13 +419,13 @@ TEST_CASE("batches touch what they name, whatever the backlog and history, on st
     const std::string all = joined();
     REQUIRE(std::regex_search(all, found, walk));
     CHECK(std::stoi(found[1].str()) == 10);
-    CHECK_FALSE(any_contains(capture.plans, "Sort Key: m.run_at"));
-    CHECK_FALSE(any_contains(capture.plans, "Bitmap Heap Scan on messages"));
+    CHECK_FALSE(capture.any_contains("Sort Key: m.run_at"));
+    CHECK_FALSE(capture.any_contains("Bitmap Heap Scan on messages"));
     capture.plans.clear();
 
     // Delivery: the batch's rows by key, history written, nothing scanned.
     CHECK(queue.advance(advance_all(claimed, MessageState::kDelivered), "w2").advanced == 10);
     INFO(joined());
-    CHECK(any_contains(capture.plans, "Insert on messages_history"));
-    CHECK_FALSE(any_contains(capture.plans, "Seq Scan on messages"));
+    CHECK(capture.any_contains("Insert on messages_history"));
+    CHECK_FALSE(capture.any_contains("Seq Scan on messages"));
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "db/test_messages.hpp"
+#include "db/test_plans.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -203,6 +204,35 @@ TEST_CASE("the 24-hour notional cap holds transfers until the window has room", 
     pqxx::nontransaction(conn.raw()).exec("UPDATE messages SET run_at = now() WHERE held_reason IS NOT NULL");
     CHECK(queue.claim(MessageState::kObserved, 100, "w", 30s).size() == 2);
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{290});
+}
+
+TEST_CASE("a claim sums a capped route's 24-hour window once, not once per message", "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1000}}, "ops", "cap");
+    db::update_route(conn, {.origin = 901, .destination = 903, .daily_cap = u256{1000}}, "ops", "cap");
+    std::vector<db::NewMessage> batch;
+    for (uint32_t i = 0; i < 30; ++i) batch.push_back(test_message(i, 901, i % 3 == 0 ? 903 : 902, u256{30}));
+    REQUIRE(queue.enqueue(batch).inserted == 30);
+
+    db::test::PlanCapture capture(conn);
+    // 20 on 901->902 (600 of 1000) and 10 on 901->903 (300 of 1000): all admitted.
+    CHECK(queue.claim(MessageState::kObserved, 100, "w", 30s).size() == 30);
+    INFO(capture.joined());
+    CHECK(capture.count_containing("Query Text: SELECT coalesce(sum(amount), 0)") == 2);  // once per route
+    CHECK(capture.count_containing("Query Text: INSERT INTO route_flows") == 30);
+    capture.plans.clear();
+
+    // The running sums are this claim's own admissions added to the window: 12 more of 30 on
+    // 901->902 pass the cap after 13 (600 + 13 * 30 = 990), the rest wait.
+    std::vector<db::NewMessage> more;
+    for (uint32_t i = 100; i < 120; ++i) more.push_back(test_message(i, 901, 902, u256{30}));
+    REQUIRE(queue.enqueue(more).inserted == 20);
+    const auto claimed = queue.claim(MessageState::kObserved, 100, "w", 30s);
+    CHECK(claimed.size() == 13);
+    CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{990});
+    CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE held_reason = 'daily_cap'") == 7);
 }
 
 TEST_CASE("big transfers wait out the delay and do not count against the cap", "[db][routes]") {

@@ -1,5 +1,6 @@
 -- Claims: the picked rows are updated by their tuple id (locked, so it cannot move under the
--- update) instead of a second walk of the primary key; and the pick keeps to an ordered index walk.
+-- update) instead of a second walk of the primary key; the pick keeps to an ordered index walk;
+-- a capped route's 24-hour window is summed once per claim, not once per message.
 
 -- Leases up to p_limit messages queued for p_stage whose run_at has come and whose route is not
 -- paused, oldest first, skipping rows other workers hold. Messages of a limited route are charged
@@ -30,6 +31,12 @@ DECLARE
   v_eligible timestamptz;
   v_reason text;
   v_big boolean;
+  -- Notional admitted in the last 24 hours per capped route (keys as origin * 2^32 + destination),
+  -- summed once per claim and kept up to date by this claim's admissions: summing the window for
+  -- every message would cost the window's size per message.
+  v_used_keys bigint[] := '{}';
+  v_used_sums numeric[] := '{}';
+  v_pos integer;
 BEGIN
   SELECT coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE paused), '{}'),
          coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE limited AND NOT paused), '{}')
@@ -78,9 +85,17 @@ BEGIN
     PERFORM 1 FROM routes WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
 
     IF v_eligible IS NULL AND NOT v_big AND rec.daily_cap IS NOT NULL THEN
-      SELECT coalesce(sum(amount), 0) INTO v_used FROM route_flows
-       WHERE origin = rec.origin AND destination = rec.destination
-         AND admitted_at > now() - interval '24 hours';
+      v_pos := array_position(v_used_keys, rec.origin * 4294967296 + rec.destination);
+      IF v_pos IS NULL THEN
+        SELECT coalesce(sum(amount), 0) INTO v_used FROM route_flows
+         WHERE origin = rec.origin AND destination = rec.destination
+           AND admitted_at > now() - interval '24 hours';
+        v_used_keys := v_used_keys || (rec.origin * 4294967296 + rec.destination);
+        v_used_sums := v_used_sums || v_used;
+        v_pos := cardinality(v_used_keys);
+      ELSE
+        v_used := v_used_sums[v_pos];
+      END IF;
       IF rec.amount > rec.daily_cap THEN
         v_eligible := now() + interval '24 hours';
         v_reason := 'exceeds_daily_cap';
@@ -121,6 +136,7 @@ BEGIN
       IF rec.daily_cap IS NOT NULL AND NOT v_big THEN
         INSERT INTO route_flows (origin, destination, message_id, amount)
         VALUES (rec.origin, rec.destination, rec.id, rec.amount);
+        v_used_sums[v_pos] := v_used_sums[v_pos] + rec.amount;
       END IF;
       v_ids := v_ids || rec.id;
     ELSE
