@@ -428,10 +428,13 @@ std::vector<QueuedMessage> list_messages(Connection& conn, const MessageFilter& 
             filter.origin ? std::optional<int64_t>(*filter.origin) : std::nullopt;
         const std::optional<int64_t> destination =
             filter.destination ? std::optional<int64_t>(*filter.destination) : std::nullopt;
-        const std::string query = "SELECT * FROM (SELECT " + std::string(kQueueColumns) + " FROM messages m" +
-                                  where + " UNION ALL SELECT " + std::string(kHistoryColumns) +
-                                  " FROM messages_history" + where +
-                                  ") AS all_messages ORDER BY seq DESC LIMIT $4";
+        // Each table's newest first, limited on its own (history by its seq index, not a sort of
+        // all of it), then the two merged.
+        const std::string query = "SELECT * FROM ((SELECT " + std::string(kQueueColumns) +
+                                  " FROM messages m" + where +
+                                  " ORDER BY m.seq DESC LIMIT $4) UNION ALL (SELECT " +
+                                  std::string(kHistoryColumns) + " FROM messages_history" + where +
+                                  " ORDER BY seq DESC LIMIT $4)) AS all_messages ORDER BY seq DESC LIMIT $4";
         return read_messages(tx.exec_params(query, state, origin, destination, filter.limit));
     });
 }

@@ -156,3 +156,8 @@ BEGIN
   END IF;
 END;
 $$;
+
+-- `causeway messages list` shows the newest first across both tables: with history ordered by seq
+-- as well, that is a merge of two index walks that stops after --limit rows, not a sort of history.
+-- Deliveries append near the right edge of this index (seq grows with time), which costs little.
+CREATE INDEX messages_history_seq ON messages_history (seq);
