@@ -1,6 +1,9 @@
--- Claims: the picked rows are updated by their tuple id (locked, so it cannot move under the
--- update) instead of a second walk of the primary key; the pick keeps to an ordered index walk;
--- a capped route's 24-hour window is summed once per claim, not once per message.
+-- The queue at scale: work per claim that does not grow with the backlog, the history or a capped
+-- route's traffic.
+-- Claims: the pick keeps to an ordered index walk; the picked rows are updated by their tuple id
+-- (locked, so it cannot move under the update) instead of a second walk of the primary key; a
+-- capped route's 24-hour window is summed once per claim, not once per message. History gets an
+-- index on seq for listings.
 
 -- Leases up to p_limit messages queued for p_stage whose run_at has come and whose route is not
 -- paused, oldest first, skipping rows other workers hold. Messages of a limited route are charged
