@@ -233,6 +233,15 @@ TEST_CASE("a claim sums a capped route's 24-hour window once, not once per messa
     CHECK(claimed.size() == 13);
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{990});
     CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE held_reason = 'daily_cap'") == 7);
+
+    // Flows that left the window are dropped by the route's next admission, and count for nothing.
+    pqxx::nontransaction(conn.raw())
+        .exec("UPDATE route_flows SET admitted_at = now() - interval '25 hours' WHERE destination = 902");
+    pqxx::nontransaction(conn.raw()).exec("UPDATE messages SET run_at = now() WHERE held_reason IS NOT NULL");
+    CHECK(queue.claim(MessageState::kObserved, 100, "w", 30s).size() == 7);
+    CHECK(scalar(conn, "SELECT count(*) FROM route_flows WHERE destination = 902") == 7);
+    CHECK(scalar(conn, "SELECT count(*) FROM route_flows WHERE destination = 903") == 10);
+    CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{210});
 }
 
 TEST_CASE("big transfers wait out the delay and do not count against the cap", "[db][routes]") {

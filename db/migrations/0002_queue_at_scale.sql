@@ -2,8 +2,8 @@
 -- route's traffic.
 -- Claims: the pick keeps to an ordered index walk; the picked rows are updated by their tuple id
 -- (locked, so it cannot move under the update) instead of a second walk of the primary key; a
--- capped route's 24-hour window is summed once per claim, not once per message. History gets an
--- index on seq for listings.
+-- capped route's 24-hour window is summed once per claim, not once per message, and flows that
+-- left it are dropped. History gets an index on seq for listings.
 
 -- Leases up to p_limit messages queued for p_stage whose run_at has come and whose route is not
 -- paused, oldest first, skipping rows other workers hold. Messages of a limited route are charged
@@ -90,6 +90,10 @@ BEGIN
     IF v_eligible IS NULL AND NOT v_big AND rec.daily_cap IS NOT NULL THEN
       v_pos := array_position(v_used_keys, rec.origin * 4294967296 + rec.destination);
       IF v_pos IS NULL THEN
+        -- Flows that left the window count for nothing any more: drop them (the route is locked).
+        DELETE FROM route_flows
+         WHERE origin = rec.origin AND destination = rec.destination
+           AND admitted_at <= now() - interval '24 hours';
         SELECT coalesce(sum(amount), 0) INTO v_used FROM route_flows
          WHERE origin = rec.origin AND destination = rec.destination
            AND admitted_at > now() - interval '24 hours';
