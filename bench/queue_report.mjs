@@ -41,14 +41,15 @@ const ceiling = floor ? Math.round(floor.messages / (floor.total_ms / 1000 / 2))
 for (const f of floors) console.log(`floor          ${JSON.stringify(f)}`);
 const worst_notify = Math.max(...ours.map((r) => r.notify_p99_ms));
 const rows = [
-  ['messages/s vs graphile-worker', `${a.per_second}`, `${d.per_second} (defaults)`, `${ratio.toFixed(2)}x`, ratio >= 10, '>= 10x graphile-worker'],
-  ['messages/s vs graphile-worker, tuned', `${a.per_second}`, `${b.per_second} (tuned)`, `${ratioTuned.toFixed(2)}x`, undefined, 'its documented high-throughput settings'],
+  // The issue's ">= 10x graphile-worker", against graphile-worker as it comes and tuned.
+  ['messages/s vs graphile-worker', `${a.per_second}`, `${d.per_second} (defaults)`, `${ratio.toFixed(2)}x`, ratio >= 10, '>= 10x graphile-worker as it comes'],
+  ['messages/s vs graphile-worker, tuned', `${a.per_second}`, `${b.per_second} (tuned)`, `${ratioTuned.toFixed(2)}x`, ratioTuned >= 10, '>= 10x graphile-worker tuned'],
   ['messages/s, absolute', `${a.per_second}`, '', '', a.per_second >= 20000, '>= 20,000/s'],
   ['NOTIFY wake-up p99', `${worst_notify} ms`, '', '', worst_notify <= 10, '<= 10 ms'],
   ...(floor
     ? [
         ['floor: PostgreSQL alone, per N', `${Math.round(floor.total_ms)} ms`, '', '', undefined, `enqueue ${floor.enqueue_ms} + lease ${floor.lease_ms} + deliver ${floor.deliver_ms} ms, one connection`],
-        ['floor: ceiling on 2 cores', `${ceiling}/s`, '', '', undefined, `10x graphile-worker tuned would be ${Math.round(10 * b.per_second)}/s`],
+        ['floor: ceiling on 2 cores', `${ceiling}/s`, '', '', undefined, `10x graphile-worker tuned would be ${Math.round(10 * b.per_second)}/s: above it`],
       ]
     : []),
   ['claim to complete p50 / p99', `${a.p50_ms} / ${a.p99_ms} ms`, '', '', undefined, ''],

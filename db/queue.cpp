@@ -122,15 +122,23 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
 
         pqxx::work tx(conn_.raw());
         sql::use_index_probes(tx);
-        // DO NOTHING rather than DO UPDATE: a replayed block range must not lock the rows it finds
-        // (claims skip locked rows). Orphans among them are revived further down.
+        // Ids already delivered are left out by one probe of history per id. DO NOTHING rather than
+        // DO UPDATE: a replayed block range must not lock the rows it finds (claims skip locked
+        // rows). Orphans among them are revived further down. Rows go in in the order given: it
+        // sets seq, hence claim order.
         const auto rows = tx.exec_params(
             "WITH new_routes AS (INSERT INTO routes (origin, destination)"
             "   SELECT * FROM unnest($12::bigint[], $13::bigint[]) ON CONFLICT DO NOTHING)"
             " INSERT INTO messages (id, origin, destination, nonce, sender, recipient, body, amount,"
             "   source_block_number, source_block_hash, log_index)"
-            " SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[],"
+            " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number,"
+            "   block_hash, log_index"
+            " FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[],"
             "   $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[], $10::bytea[], $11::integer[])"
+            "   WITH ORDINALITY AS i(id, origin, destination, nonce, sender, recipient, body, amount,"
+            "   block_number, block_hash, log_index, ord)"
+            " WHERE i.id <> ALL (ARRAY(SELECT h.id FROM messages_history h WHERE h.id = ANY ($1::bytea[])))"
+            " ORDER BY ord"
             " ON CONFLICT (id) DO NOTHING"
             " RETURNING id",
             bytes_of([](const NewMessage& m) -> ByteView { return m.id; }),
@@ -148,9 +156,9 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
             sql::plain_array(routes, [](const auto& r) { return u32s(r.second); }));
         std::set<Hash> inserted;
         for (const auto& row : rows) inserted.insert(sql::read_fixed<32>(row[0]));
-        // Messages already delivered are in history, not in the hot table, so the insert took them:
-        // take them out again. This also covers a delivery that committed while the insert waited
-        // on its row: this statement's snapshot is newer than the insert's.
+        // A message delivered (moved to history) while this insert waited on its row lock slips
+        // past the history probe above, whose snapshot predates that commit. This statement's
+        // snapshot is newer: take such rows out again.
         if (!inserted.empty()) {
             const auto again = tx.exec_params(
                 "DELETE FROM messages m WHERE m.id = ANY (ARRAY(SELECT h.id FROM messages_history h"
@@ -244,10 +252,10 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
     const auto id_of = [](const Advance& a) { return std::optional<ByteView>(a.id); };
     return sql::guarded("advance", [&] {
         std::set<Hash> done;
-        auto tx = std::make_unique<pqxx::work>(conn_.raw());
-        sql::use_index_probes(*tx);
+        pqxx::work tx(conn_.raw());
+        sql::use_index_probes(tx);
         if (!moving.empty()) {
-            const auto rows = tx->exec_params(
+            const auto rows = tx.exec_params(
                 "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::message_state[], $3::bytea[]) AS t(id,"
                 " next, tx)) UPDATE messages m SET state = v.next, stage = v.next, attempts = 0, run_at ="
                 " now(),   lease_owner = NULL, lease_expires_at = NULL,   verified_at = CASE WHEN v.next ="
@@ -263,13 +271,10 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
                 done.insert(sql::read_fixed<32>(row[0]));
                 stages.insert(row[1].as<std::string>());
             }
-            for (const auto& s : stages) notify(*tx, conn_.queue_channel(), s);
+            for (const auto& s : stages) notify(tx, conn_.queue_channel(), s);
         }
         if (!delivered.empty()) {
-            // A plain insert into history: an id is never in both tables once a transaction commits
-            // (enqueue takes out what history holds, in its own transaction), so a conflict here
-            // would be a broken invariant and fails the advance instead of being papered over.
-            const auto rows = tx->exec_params(
+            const auto rows = tx.exec_params(
                 "WITH v AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) AS t(id, tx)), moved AS (DELETE"
                 " FROM messages m USING v   WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND"
                 " m.lease_owner = $3 RETURNING m.*, v.tx), kept AS (INSERT INTO messages_history (id, seq,"
@@ -280,11 +285,11 @@ AdvanceResult Queue::advance(std::span<const Advance> items, std::string_view ow
                 " sender, recipient, body, amount,     source_block_number, source_block_hash, log_index,"
                 " 'delivered', attempts, last_error,     last_error_class, observed_at, verified_at,"
                 " submitted_at, now(), retrying_at, failed_at,     orphaned_at, coalesce(tx,"
-                " delivery_tx_hash), now() FROM moved) SELECT id FROM moved",
+                " delivery_tx_hash), now() FROM moved   ON CONFLICT (id) DO NOTHING) SELECT id FROM moved",
                 sql::bytea_array(delivered, id_of), sql::bytea_array(delivered, tx_of), std::string(owner));
             for (const auto& row : rows) done.insert(sql::read_fixed<32>(row[0]));
         }
-        tx->commit();
+        tx.commit();
         result.advanced = done.size();
         for (const auto& item : items) {
             if (!done.contains(item.id)) result.lost.push_back(item.id);

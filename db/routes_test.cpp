@@ -244,6 +244,33 @@ TEST_CASE("a claim sums a capped route's 24-hour window once, not once per messa
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{210});
 }
 
+TEST_CASE("a claim that charges route limits commits durably, whatever the caller asked", "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    REQUIRE(queue.enqueue(test_messages(2, 0, 901, 902, "a")).inserted == 2);
+    REQUIRE(queue.enqueue(test_messages(2, 0, 902, 901, "b")).inserted == 2);
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1000}}, "ops", "cap");
+    // What the transaction commits with after a claim that the caller began with
+    // synchronous_commit off (as Queue::claim does).
+    const auto commit_setting = [&](const std::string& owner) {
+        pqxx::work tx(conn.raw());
+        tx.exec("SET LOCAL synchronous_commit = off");
+        const auto n =
+            tx.exec("SELECT count(*) FROM claim_messages('observed', 1, '" + owner + "', '30 seconds')")[0][0]
+                .as<int>();
+        const auto setting = tx.exec("SELECT current_setting('synchronous_commit')")[0][0].as<std::string>();
+        tx.commit();
+        return std::pair(n, setting);
+    };
+    // 902->901 has no limits: the claim keeps the caller's setting.
+    CHECK(commit_setting("w1") == std::pair(1, std::string("off")));
+    CHECK(commit_setting("w2") == std::pair(1, std::string("off")));
+    // Only the capped route is left: charging it turns synchronous commit back on.
+    CHECK(commit_setting("w3") == std::pair(1, std::string("on")));
+    CHECK(scalar(conn, "SELECT count(*) FROM route_flows") == 1);
+}
+
 TEST_CASE("big transfers wait out the delay and do not count against the cap", "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();

@@ -93,7 +93,6 @@ std::optional<T> optional_of(const pqxx::field& f) {
     return f.as<T>();
 }
 
-// Wraps libpqxx's failures in db::Error, saying what was being done.
 // For the rest of the transaction: statements keyed by lists of ids probe indexes. The hot
 // queue churns faster than autovacuum analyses it, and on stale statistics the planner would
 // otherwise scan whole tables (history included) for a batch of a few hundred ids.
@@ -101,6 +100,7 @@ inline void use_index_probes(pqxx::transaction_base& tx) {
     tx.exec("SET LOCAL enable_seqscan = off");
 }
 
+// Wraps libpqxx's failures in db::Error, saying what was being done.
 template <typename F>
 auto guarded(std::string_view what, F&& f) -> decltype(f()) {
     try {

@@ -1,9 +1,8 @@
 -- The queue at scale: work per claim that does not grow with the backlog, the history or a capped
 -- route's traffic.
--- Claims: the pick keeps to an ordered index walk; the picked rows are updated by their tuple id
--- (locked, so it cannot move under the update) instead of a second walk of the primary key; a
--- capped route's 24-hour window is summed once per claim, not once per message, and flows that
--- left it are dropped. History gets an index on seq for listings.
+-- Claims: the pick keeps to an ordered index walk; a capped route's 24-hour window is summed once
+-- per claim, not once per message, and flows that left it are dropped; charging limits makes the
+-- claim's commit wait for the disk. History gets an index on seq for listings.
 
 -- Leases up to p_limit messages queued for p_stage whose run_at has come and whose route is not
 -- paused, oldest first, skipping rows other workers hold. Messages of a limited route are charged
@@ -47,7 +46,7 @@ BEGIN
 
   RETURN QUERY
   WITH picked AS (
-    SELECT m.ctid FROM messages m
+    SELECT m.id FROM messages m
     WHERE m.stage = p_stage AND m.run_at <= now()
       AND NOT (m.origin * 4294967296 + m.destination) = ANY (v_paused)
       AND (m.limit_admitted_at IS NOT NULL OR NOT (m.origin * 4294967296 + m.destination) = ANY (v_limited))
@@ -57,12 +56,15 @@ BEGIN
   UPDATE messages m
      SET lease_owner = p_owner, lease_expires_at = now() + p_lease, run_at = now() + p_lease,
          attempts = m.attempts + 1, held_reason = NULL, updated_at = now()
-    FROM picked WHERE m.ctid = picked.ctid
+    FROM picked WHERE m.id = picked.id
   RETURNING m.*;
   GET DIAGNOSTICS v_claimed = ROW_COUNT;
   IF v_claimed >= p_limit OR cardinality(v_limited) = 0 THEN
     RETURN;
   END IF;
+  -- Charging limits writes the route's bucket and 24-hour flows: whatever the caller chose, this
+  -- transaction's commit waits for the disk, so a crash cannot forget a charge.
+  PERFORM set_config('synchronous_commit', 'on', true);
 
   FOR rec IN
     SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, r.rate_per_second, r.burst,
