@@ -201,8 +201,10 @@ std::vector<QueuedMessage> Queue::claim(MessageState stage, int limit, std::stri
         throw Error("claim: limit, owner and lease must be set");
     return sql::guarded("claim", [&] {
         pqxx::work tx(conn_.raw());
-        // A lease lost in a server crash costs nothing (the rows are simply claimable again), so
-        // a claim does not wait for its commit to reach the disk.
+        // A claim does not wait for its commit to reach the disk: a lease lost in a server crash
+        // only makes its rows claimable again (a repeated delivery is refused on chain), and the
+        // owner's advance, which waits, makes it durable. claim_messages() turns this back on when
+        // it charges route limits.
         tx.exec("SET LOCAL synchronous_commit = off");
         auto rows = read_messages(tx.exec_params(
             "SELECT " + std::string(kQueueColumns) +
@@ -220,9 +222,9 @@ std::size_t Queue::extend_lease(std::span<const Hash> ids, std::string_view owne
         pqxx::work tx(conn_.raw());
         sql::use_index_probes(tx);
         const auto n = tx.exec_params(
-                             "UPDATE messages SET lease_expires_at = now() + $3::interval, run_at = now() + "
-                             "$3::interval,"
-                             " updated_at = now() WHERE id = ANY($1::bytea[]) AND lease_owner = $2",
+                             "UPDATE messages SET lease_expires_at = now() + $3::interval,"
+                             " run_at = now() + $3::interval, updated_at = now()"
+                             " WHERE id = ANY($1::bytea[]) AND lease_owner = $2",
                              sql::bytea_array(ids, [](const Hash& h) { return std::optional<ByteView>(h); }),
                              std::string(owner), sql::interval_ms(lease))
                            .affected_rows();
