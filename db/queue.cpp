@@ -201,11 +201,12 @@ std::vector<QueuedMessage> Queue::claim(MessageState stage, int limit, std::stri
         throw Error("claim: limit, owner and lease must be set");
     return sql::guarded("claim", [&] {
         pqxx::work tx(conn_.raw());
-        // A claim does not wait for its commit to reach the disk: a lease lost in a server crash
-        // only makes its rows claimable again (a repeated delivery is refused on chain), and the
-        // owner's advance, which waits, makes it durable. claim_messages() turns this back on when
-        // it charges route limits.
-        tx.exec("SET LOCAL synchronous_commit = off");
+        // Claims for work that is free to repeat (verifying proofs, reading receipts) do not wait
+        // for their commit to reach the disk: a lease lost in a server crash only makes its rows
+        // claimable again, and the owner's advance, which waits, makes it durable. Claims for
+        // submission (stage `verified`) wait: a lost lease there could mean paying for a second
+        // transaction. claim_messages() also waits whenever it charges route limits.
+        if (stage != MessageState::kVerified) tx.exec("SET LOCAL synchronous_commit = off");
         auto rows = read_messages(tx.exec_params(
             "SELECT " + std::string(kQueueColumns) +
                 " FROM claim_messages($1::message_state, $2, $3, $4::interval) AS m ORDER BY m.seq",
