@@ -399,11 +399,10 @@ TEST_CASE("batches touch what they name, whatever the backlog and history, on st
     CHECK(scalar(conn, "SELECT count(*) FROM messages_history") == 4000);
 
     PlanCapture capture(conn);
-    const auto joined = [&] { return capture.joined(); };
 
     // Enqueue: no scan of either table to find a batch's ids.
     CHECK(queue.enqueue(test_messages(100, 6000)).inserted == 100);
-    INFO(joined());
+    INFO(capture.joined());
     CHECK(capture.any_contains("Insert on messages"));
     CHECK_FALSE(capture.any_contains("Seq Scan on messages"));
     capture.plans.clear();
@@ -411,12 +410,12 @@ TEST_CASE("batches touch what they name, whatever the backlog and history, on st
     // Claim: an ordered walk of the claim index that stops after the batch; nothing sorted.
     claimed = queue.claim(MessageState::kObserved, 10, "w2", 30s);
     REQUIRE(claimed.size() == 10);
-    INFO(joined());
+    INFO(capture.joined());
     // How many index entries the walk produced: the batch, not the backlog of 2,100.
     const std::regex walk(
         R"(Index Scan using messages_claim on messages \w+ +\([^)]*\) \(actual rows=(\d+))");
     std::smatch found;
-    const std::string all = joined();
+    const std::string all = capture.joined();
     REQUIRE(std::regex_search(all, found, walk));
     CHECK(std::stoi(found[1].str()) == 10);
     CHECK_FALSE(capture.any_contains("Sort Key: m.run_at"));
@@ -425,7 +424,7 @@ TEST_CASE("batches touch what they name, whatever the backlog and history, on st
 
     // Delivery: the batch's rows by key, history written, nothing scanned.
     CHECK(queue.advance(advance_all(claimed, MessageState::kDelivered), "w2").advanced == 10);
-    INFO(joined());
+    INFO(capture.joined());
     CHECK(capture.any_contains("Insert on messages_history"));
     CHECK_FALSE(capture.any_contains("Seq Scan on messages"));
 }
