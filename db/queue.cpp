@@ -186,9 +186,31 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                                  [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); }),
                 sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); }));
             result.revived = static_cast<std::size_t>(revived.affected_rows());
+            // Seen again in another block before any transaction carried it: the old block was
+            // reorged away (whether or not orphan_block() has run yet), so it starts over from the
+            // new one, to be verified against it. A worker holding it loses its lease. A route's
+            // limits are not charged twice. Rows whose block is unchanged are not touched (nor
+            // locked), so a replayed range costs nothing.
+            const auto moved = tx.exec_params(
+                "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
+                "   lease_owner = NULL, lease_expires_at = NULL, held_reason = NULL,"
+                "   source_block_number = v.block_number, source_block_hash = v.block_hash,"
+                "   log_index = v.log_index, observed_at = now(), updated_at = now()"
+                " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
+                "   AS v(id, block_number, block_hash, log_index)"
+                " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.source_block_hash <> v.block_hash"
+                "   AND m.stage IN ('observed', 'verified') AND m.state NOT IN ('orphaned', "
+                "'failed_permanent')",
+                sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); }),
+                sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); }),
+                sql::bytea_array(known,
+                                 [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); }),
+                sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); }));
+            result.moved = static_cast<std::size_t>(moved.affected_rows());
         }
-        result.duplicates = messages.size() - result.inserted - result.revived;
-        if (result.inserted + result.revived > 0) notify(tx, conn_.queue_channel(), "observed");
+        result.duplicates = messages.size() - result.inserted - result.revived - result.moved;
+        if (result.inserted + result.revived + result.moved > 0)
+            notify(tx, conn_.queue_channel(), "observed");
         tx.commit();
         return result;
     });

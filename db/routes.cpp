@@ -43,12 +43,42 @@ RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_vi
             reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)),
             action);
         RouteChange change{row[0].as<std::size_t>(), row[1].as<std::size_t>()};
-        if (change.changed == 0) {
+        const auto reason_or_null =
+            reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason));
+        if (pause) {
+            change.standing_added =
+                !tx.exec_params(
+                       "WITH added AS (INSERT INTO route_pauses (origin, destination, chain, paused_by,"
+                       "   reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *)"
+                       " INSERT INTO audit_log (actor, action, target, reason, after)"
+                       " SELECT $4, 'route.pause.standing', route_pause_scope(a), $5, to_jsonb(a)"
+                       " FROM added a RETURNING id",
+                       opt64(scope.origin), opt64(scope.destination), opt64(scope.chain), std::string(actor),
+                       reason_or_null)
+                     .empty();
+        } else {
+            // Lifts the standing pauses inside the scope: every route they cover is in it.
+            for (const auto& lifted : tx.exec_params(
+                     "WITH lifted AS (DELETE FROM route_pauses p WHERE"
+                     "   ($1::bigint IS NULL AND $2::bigint IS NULL AND $3::bigint IS NULL)"
+                     "   OR $3::bigint IN (p.chain, p.origin, p.destination)"
+                     "   OR ($3::bigint IS NULL AND ($1::bigint IS NOT NULL OR $2::bigint IS NOT NULL)"
+                     "       AND ($1::bigint IS NULL OR p.origin = $1) AND ($2::bigint IS NULL OR "
+                     "p.destination = $2))"
+                     "   RETURNING *)"
+                     " INSERT INTO audit_log (actor, action, target, reason, before)"
+                     " SELECT $4, 'route.resume.standing', route_pause_scope(l), $5, to_jsonb(l)"
+                     " FROM lifted l ORDER BY l.id RETURNING target",
+                     opt64(scope.origin), opt64(scope.destination), opt64(scope.chain), std::string(actor),
+                     reason_or_null)) {
+                change.standing_lifted.push_back(lifted[0].as<std::string>());
+            }
+        }
+        if (change.changed == 0 && !change.standing_added && change.standing_lifted.empty()) {
             tx.exec_params("INSERT INTO audit_log (actor, action, target, reason) VALUES ($1, $2, $3, $4)",
-                           std::string(actor), action + (change.matched == 0 ? ".no_route" : ".unchanged"),
-                           scope.describe(),
-                           reason.empty() ? std::optional<std::string>()
-                                          : std::optional<std::string>(std::string(reason)));
+                           std::string(actor),
+                           action + (!pause && change.matched == 0 ? ".no_route" : ".unchanged"),
+                           scope.describe(), reason_or_null);
         }
         tx.exec_params("SELECT pg_notify($1, $2)", conn.routes_channel(), action);
         if (!pause && change.changed > 0) {
@@ -131,6 +161,12 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
             tx.exec_params("DELETE FROM rate_limit_buckets WHERE origin = $1 AND destination = $2",
                            static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
         }
+        // Messages a limit holds are weighed again under the new limits at the next claim, rather
+        // than waiting out a time the old ones set.
+        const auto released = tx.exec_params(
+            "UPDATE messages SET run_at = now(), updated_at = now() WHERE origin = $1 AND destination = $2"
+            " AND held_reason IS NOT NULL AND lease_owner IS NULL AND run_at > now()",
+            static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
         tx.exec_params(
             "INSERT INTO audit_log (actor, action, target, reason, before, after)"
             " VALUES ($1, 'route.update', $2, $3, $4::jsonb, $5::jsonb)",
@@ -138,6 +174,10 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
             reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)),
             before[0].as<std::string>(), after[0].as<std::string>());
         tx.exec_params("SELECT pg_notify($1, 'route.update')", conn.routes_channel());
+        if (released.affected_rows() > 0) {
+            for (const auto stage : {"observed", "verified", "submitted"})
+                tx.exec_params("SELECT pg_notify($1, $2)", conn.queue_channel(), std::string(stage));
+        }
         tx.commit();
         return 0;
     });
@@ -180,6 +220,27 @@ std::vector<Route> list_routes(Connection& conn) {
             r.queued = row[14].as<int64_t>();
             r.updated_at = sql::read_time(row[15]);
             out.push_back(std::move(r));
+        }
+        return out;
+    });
+}
+
+std::vector<StandingPause> standing_pauses(Connection& conn) {
+    return sql::guarded("list standing pauses", [&] {
+        pqxx::read_transaction tx(conn.raw());
+        std::vector<StandingPause> out;
+        for (const auto& row :
+             tx.exec("SELECT origin, destination, chain, paused_by, reason, epoch_us(paused_at)"
+                     " FROM route_pauses ORDER BY paused_at, id")) {
+            StandingPause p;
+            p.scope.origin = sql::optional_of<uint32_t>(row[0]);
+            p.scope.destination = sql::optional_of<uint32_t>(row[1]);
+            p.scope.chain = sql::optional_of<uint32_t>(row[2]);
+            p.scope.all = !p.scope.origin && !p.scope.destination && !p.scope.chain;
+            p.paused_by = row[3].as<std::string>();
+            p.reason = sql::optional_of<std::string>(row[4]);
+            p.paused_at = sql::read_time(row[5]);
+            out.push_back(std::move(p));
         }
         return out;
     });

@@ -55,16 +55,32 @@ struct RouteScope {
 struct RouteChange {
     std::size_t matched = 0;  // routes in scope
     std::size_t changed = 0;  // routes whose state changed (the rest already were so)
+    // Pause: whether the scope's standing pause is new (false: it already stood).
+    bool standing_added = false;
+    // Resume: the standing pauses lifted (those inside the scope), as RouteScope::describe() says.
+    std::vector<std::string> standing_lifted{};
 };
 
-// Pauses the routes in scope: claims skip their messages at once, which keep state and place.
-// Every changed route gets an audit row; an action that changed nothing gets one for its scope.
+// A pause stands for its scope: a route created later that it covers starts paused (with an audit
+// row), until a resume whose scope contains it lifts it.
+struct StandingPause {
+    RouteScope scope;
+    std::string paused_by;
+    std::optional<std::string> reason{};
+    Timestamp paused_at;
+};
+
+// Pauses the routes in scope: claims skip their messages at once, which keep state and place. The
+// pause stands for routes in scope that do not exist yet. Resume lifts the standing pauses inside
+// its scope. Every changed route and standing pause gets an audit row; an action that changed
+// nothing gets one for its scope.
 RouteChange pause_routes(Connection& conn, const RouteScope& scope, std::string_view actor,
                          std::string_view reason);
 RouteChange resume_routes(Connection& conn, const RouteScope& scope, std::string_view actor,
                           std::string_view reason);
 
-// Creates or changes one route; fields left empty keep their value. Audited.
+// Creates or changes one route; fields left empty keep their value. Audited. Messages its limits
+// hold are weighed again under the new ones at the next claim.
 struct RouteUpdate {
     uint32_t origin = 0;
     uint32_t destination = 0;
@@ -82,6 +98,8 @@ void update_route(Connection& conn, const RouteUpdate& update, std::string_view 
                   std::string_view reason);
 
 std::vector<Route> list_routes(Connection& conn);
+// Oldest first.
+std::vector<StandingPause> standing_pauses(Connection& conn);
 
 struct AuditEntry {
     int64_t id = 0;

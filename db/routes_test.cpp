@@ -76,19 +76,25 @@ TEST_CASE("a paused route keeps its messages in place; resume releases them in o
         CHECK(released[i].id == before[before.size() - 1 - i].id);
     CHECK(!route(db::list_routes(conn), 901, 902).paused);
 
-    // Two actions, two audit rows, with who, why, and the route before and after.
+    // Two actions, each on the record for the route (with who, why, and the route before and
+    // after) and for the pause that stood in between.
     const auto audit = db::audit_entries(conn);
-    REQUIRE(audit.size() == 2);
-    CHECK(audit[1].action == "route.pause");
-    CHECK(audit[1].actor == "alice");
-    CHECK(audit[1].reason == "incident 42");
-    CHECK(audit[1].target == "901->902");
-    CHECK(audit[1].before->find("\"paused\": false") != std::string::npos);
-    CHECK(audit[1].after->find("\"paused\": true") != std::string::npos);
-    CHECK(audit[0].action == "route.resume");
+    REQUIRE(audit.size() == 4);
+    CHECK(audit[3].action == "route.pause");
+    CHECK(audit[3].actor == "alice");
+    CHECK(audit[3].reason == "incident 42");
+    CHECK(audit[3].target == "901->902");
+    CHECK(audit[3].before->find("\"paused\": false") != std::string::npos);
+    CHECK(audit[3].after->find("\"paused\": true") != std::string::npos);
+    CHECK(audit[2].action == "route.pause.standing");
+    CHECK(audit[2].target == "901->902");
+    CHECK(audit[1].action == "route.resume");
+    CHECK(audit[1].actor == "bob");
+    CHECK(audit[1].before->find("\"paused\": true") != std::string::npos);
+    CHECK(audit[1].after->find("\"paused\": false") != std::string::npos);
+    CHECK(audit[0].action == "route.resume.standing");
     CHECK(audit[0].actor == "bob");
-    CHECK(audit[0].before->find("\"paused\": true") != std::string::npos);
-    CHECK(audit[0].after->find("\"paused\": false") != std::string::npos);
+    CHECK(audit[0].reason == "fixed");
 }
 
 TEST_CASE("pause by origin, destination, chain or all; bad scopes change nothing", "[db][routes]") {
@@ -110,7 +116,9 @@ TEST_CASE("pause by origin, destination, chain or all; bad scopes change nothing
     CHECK(queue.claim(MessageState::kObserved, 100, "w", 30s).empty());
     CHECK(db::resume_routes(conn, {.all = true}, "ops", "").changed == 3);
     CHECK(db::pause_routes(conn, {.all = true}, "ops", "halt").changed == 3);
-    CHECK(db::pause_routes(conn, {.origin = 999}, "ops", "r").matched == 0);
+    const auto none = db::pause_routes(conn, {.origin = 999}, "ops", "r");
+    CHECK(none.matched == 0);
+    CHECK(none.standing_added);  // it stands for routes from 999 to come
 
     const auto audit_rows = scalar(conn, "SELECT count(*) FROM audit_log");
     CHECK_THROWS_WITH(db::pause_routes(conn, {}, "ops", "r"), Catch::Contains("choose the routes"));
@@ -125,8 +133,82 @@ TEST_CASE("pause by origin, destination, chain or all; bad scopes change nothing
     // Every action is on the record, those that changed nothing included.
     CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action = 'route.pause'") == 2 + 1 + 1 + 2 + 3);
     CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action = 'route.pause.unchanged'") == 1);
-    CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action = 'route.pause.no_route'") == 1);
     CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action = 'route.resume'") == 2 + 1 + 3);
+    // Each scope's pause stood until a resume of all routes lifted it.
+    CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action = 'route.pause.standing'") == 6);
+    CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action = 'route.resume.standing'") == 1 + 1 + 2);
+    CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action LIKE '%.no_route'") == 0);
+}
+
+TEST_CASE("a pause stands for routes that do not exist yet; a resume lifts those in its scope",
+          "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    REQUIRE(queue.enqueue(test_messages(2, 0, 901, 902, "a")).inserted == 2);
+
+    // Chain 902 halts: its one route pauses, and so does every route touching 902 that appears
+    // later, whether by a first message or by an operator setting it up.
+    const auto halt = db::pause_routes(conn, {.chain = 902}, "alice", "INC-7: 902 halted");
+    CHECK(halt.changed == 1);
+    CHECK(halt.standing_added);
+    REQUIRE(queue.enqueue(test_messages(3, 0, 903, 902, "b")).inserted == 3);
+    REQUIRE(queue.enqueue(test_messages(2, 0, 902, 904, "c")).inserted == 2);
+    REQUIRE(queue.enqueue(test_messages(4, 0, 903, 904, "d")).inserted == 4);
+    db::update_route(conn, {.origin = 905, .destination = 902, .daily_cap = u256{10}}, "bob", "new lane");
+    auto routes = db::list_routes(conn);
+    for (const auto& [o, d] : {std::pair{903u, 902u}, {902u, 904u}, {905u, 902u}}) {
+        INFO(o << "->" << d);
+        CHECK(route(routes, o, d).paused);
+        CHECK(route(routes, o, d).paused_by == "alice");
+        CHECK(route(routes, o, d).paused_reason == "INC-7: 902 halted");
+    }
+    CHECK(!route(routes, 903, 904).paused);
+    const auto claimed = queue.claim(MessageState::kObserved, 100, "w", 30s);
+    REQUIRE(claimed.size() == 4);  // only 903->904's
+    for (const auto& m : claimed) CHECK(m.message.destination == 904);
+    CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE lease_owner IS NULL AND destination = 902") == 5);
+    // Each route created paused is on the record, under the pause's actor, naming the pause.
+    CHECK(scalar(conn,
+                 "SELECT count(*) FROM audit_log WHERE action = 'route.pause' AND actor = 'alice'"
+                 " AND reason = 'created under the standing pause (touching 902): INC-7: 902 halted'") == 3);
+    const auto standing = db::standing_pauses(conn);
+    REQUIRE(standing.size() == 1);
+    CHECK(standing[0].scope.describe() == "touching 902");
+    CHECK(standing[0].paused_by == "alice");
+
+    // A pause of one route that does not exist yet stands for it alone.
+    CHECK(db::pause_routes(conn, {.origin = 906, .destination = 907}, "carol", "not yet").matched == 0);
+    REQUIRE(queue.enqueue(test_messages(1, 0, 907, 906, "e")).inserted == 1);
+    REQUIRE(queue.enqueue(test_messages(1, 0, 906, 907, "f")).inserted == 1);
+    routes = db::list_routes(conn);
+    CHECK(route(routes, 906, 907).paused);
+    CHECK(!route(routes, 907, 906).paused);
+
+    // Resuming one route leaves the chain's pause standing; resuming the chain lifts it.
+    CHECK(db::resume_routes(conn, {.origin = 903, .destination = 902}, "bob", "").standing_lifted.empty());
+    CHECK(db::standing_pauses(conn).size() == 2);
+    const auto lift = db::resume_routes(conn, {.chain = 902}, "bob", "INC-7 over");
+    CHECK(lift.changed == 3);  // 901->902, 902->904, 905->902
+    CHECK(lift.standing_lifted == std::vector<std::string>{"touching 902"});
+    REQUIRE(queue.enqueue(test_messages(1, 0, 908, 902, "g")).inserted == 1);
+    CHECK(!route(db::list_routes(conn), 908, 902).paused);
+    CHECK(scalar(conn,
+                 "SELECT count(*) FROM audit_log WHERE action = 'route.resume.standing'"
+                 " AND target = 'touching 902' AND actor = 'bob'") == 1);
+
+    // A resume lifts only pauses inside its scope: all routes' pause outlives a chain's resume.
+    CHECK(db::pause_routes(conn, {.all = true}, "dave", "halt").standing_added);
+    CHECK(!db::pause_routes(conn, {.all = true}, "dave", "again").standing_added);
+    CHECK(db::resume_routes(conn, {.chain = 906}, "dave", "").standing_lifted ==
+          std::vector<std::string>{"906->907"});
+    REQUIRE(queue.enqueue(test_messages(1, 0, 909, 906, "h")).inserted == 1);
+    CHECK(route(db::list_routes(conn), 909, 906).paused);
+    CHECK(db::resume_routes(conn, {.all = true}, "dave", "").standing_lifted ==
+          std::vector<std::string>{"all routes"});
+    CHECK(db::standing_pauses(conn).empty());
+    REQUIRE(queue.enqueue(test_messages(1, 0, 910, 906, "i")).inserted == 1);
+    CHECK(!route(db::list_routes(conn), 910, 906).paused);
 }
 
 TEST_CASE("a token bucket admits a burst, then one message per refill", "[db][routes]") {
@@ -198,12 +280,49 @@ TEST_CASE("the 24-hour notional cap holds transfers until the window has room", 
     CHECK(r.admitted_24h == u256{100});
     CHECK(r.limits.daily_cap == u256{100});
 
-    // Raising the cap does not release held messages early by itself, but their retry time is
-    // re-checked when it comes; here the operator moves it up.
+    // Raising the cap weighs the held messages again at once, under the new cap.
     db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1000}}, "ops", "raise");
-    pqxx::nontransaction(conn.raw()).exec("UPDATE messages SET run_at = now() WHERE held_reason IS NOT NULL");
+    CHECK(*db::find_message(conn, batch[2].id)->run_at <= db_now(conn));
+    CHECK(*db::find_message(conn, batch[3].id)->run_at <= db_now(conn));
     CHECK(queue.claim(MessageState::kObserved, 100, "w", 30s).size() == 2);
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{290});
+}
+
+TEST_CASE("the cap holds a transfer 24 hours after it was observed at most (the release timer)",
+          "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{100}}, "ops", "cap");
+    const auto fill = test_message(0, 901, 902, u256{90});
+    const auto over = test_message(1, 901, 902, u256{50});     // waits for room
+    const auto huge = test_message(2, 901, 902, u256{1'000});  // more than the whole cap
+    REQUIRE(queue.enqueue(std::vector{fill}).inserted == 1);
+    REQUIRE(queue.claim(MessageState::kObserved, 10, "w", 30s).size() == 1);
+    // The two arrive 20 hours before the window frees room (the flow is 4 hours old).
+    pqxx::nontransaction(conn.raw()).exec("UPDATE route_flows SET admitted_at = now() - interval '4 hours'");
+    REQUIRE(queue.enqueue(std::vector{over, huge}).inserted == 2);
+    pqxx::nontransaction(conn.raw())
+        .exec("UPDATE messages SET observed_at = now() - interval '10 hours' WHERE lease_owner IS NULL");
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    const auto now = db_now(conn);
+    // Room comes back in 20 hours, the release timer fires in 14: the earlier wins.
+    const auto held_over = db::find_message(conn, over.id);
+    CHECK(held_over->held_reason == "daily_cap");
+    CHECK(*held_over->run_at == held_over->observed_at + 24h);
+    CHECK(*held_over->run_at > now + 13h);
+    const auto held_huge = db::find_message(conn, huge.id);
+    CHECK(held_huge->held_reason == "exceeds_daily_cap");
+    CHECK(*held_huge->run_at == held_huge->observed_at + 24h);
+
+    // 24 hours after they were observed both go through, and count against the window.
+    pqxx::nontransaction(conn.raw())
+        .exec(
+            "UPDATE messages SET observed_at = observed_at - interval '14 hours', run_at = now()"
+            " WHERE lease_owner IS NULL");
+    const auto released = queue.claim(MessageState::kObserved, 10, "w", 30s);
+    CHECK(released.size() == 2);
+    CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{1'140});
 }
 
 TEST_CASE("a claim sums a capped route's 24-hour window once, not once per message", "[db][routes]") {

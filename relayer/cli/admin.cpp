@@ -367,10 +367,24 @@ int routes_list(const DbArgs& args) {
         for (const auto& r : routes) out.push_back(route_json(r));
         return print_array(out);
     }
+    // The standing pauses under the table: they decide how the next new route starts.
+    const auto print_standing = [&conn] {
+        const auto pauses = db::standing_pauses(conn);
+        if (pauses.empty()) return;
+        std::cout
+            << "\nstanding pauses (routes created later in scope start paused; `causeway routes pauses`):\n";
+        for (const auto& p : pauses) {
+            std::cout << "  " << p.scope.describe() << " by " << p.paused_by << " since "
+                      << format_time(p.paused_at, false) << (p.reason ? ": " + *p.reason : std::string{})
+                      << "\n";
+        }
+        std::cout << std::flush;
+    };
     if (routes.empty()) {
         std::cout << "no routes yet (a route appears when its first message is observed, or with `causeway "
                      "routes set`)"
                   << std::endl;
+        print_standing();
         return 0;
     }
     std::vector<std::vector<std::string>> rows;
@@ -394,6 +408,7 @@ int routes_list(const DbArgs& args) {
                 {"ROUTE", "MODE", "STATE", "PAUSED BY", "REASON", "SINCE", "RATE", "TOKENS", "DAILY CAP",
                  "USED 24H", "BIG >=", "QUEUED"},
                 rows);
+    print_standing();
     return 0;
 }
 
@@ -428,31 +443,72 @@ int routes_pause(const ScopeArgs& args, const db::RouteScope& scope, const std::
     if (args.db.json) {
         json::array changed_json(changed.begin(), changed.end());
         json::array already_json(already.begin(), already.end());
-        return print_json(
-            std::cout,
-            json::object{{"action", pause ? "pause" : "resume"},
+        json::object out{{"action", pause ? "pause" : "resume"},
                          {"scope", scope.describe()},
                          {"actor", actor},
                          {"reason", args.reason.empty() ? json::value(nullptr) : json::value(args.reason)},
                          {"matched", change.matched},
                          {"changed", change.changed},
                          {"changed_routes", std::move(changed_json)},
-                         {"unchanged_routes", std::move(already_json)}},
-            0);
+                         {"unchanged_routes", std::move(already_json)}};
+        if (pause) {
+            out["standing_added"] = change.standing_added;
+        } else {
+            out["standing_lifted"] =
+                json::array(change.standing_lifted.begin(), change.standing_lifted.end());
+        }
+        return print_json(std::cout, out, 0);
     }
     if (change.matched == 0) {
-        std::cout << "no route matched (" << scope.describe() << "): nothing " << verb
-                  << (pause ? " (a pause covers existing routes only: see `causeway routes list`)" : "")
-                  << std::endl;
+        std::cout << "no route exists yet (" << scope.describe() << ")";
+        if (!pause) std::cout << ": nothing resumed";
     } else if (change.changed == 0) {
         std::cout << "nothing changed (" << scope.describe() << "): " << plural(change.matched, "route")
-                  << " already " << verb << ": " << join(already) << std::endl;
+                  << " already " << verb << ": " << join(already);
     } else {
         std::cout << verb << " " << plural(change.changed, "route") << " (" << scope.describe()
                   << "): " << join(changed);
         if (!already.empty()) std::cout << "; already " << verb << ": " << join(already);
-        std::cout << std::endl;
     }
+    if (pause) {
+        std::cout << (change.standing_added ? "; the pause stands: routes created later in scope start paused"
+                                            : "; the pause already stood for routes created later");
+    } else if (!change.standing_lifted.empty()) {
+        std::cout << "; standing pause" << (change.standing_lifted.size() == 1 ? "" : "s")
+                  << " lifted: " << join(change.standing_lifted);
+    }
+    std::cout << std::endl;
+    return 0;
+}
+
+int routes_pauses(const DbArgs& args) {
+    auto conn = open_current(args);
+    const auto pauses = db::standing_pauses(conn);
+    if (args.json) {
+        json::array out;
+        for (const auto& p : pauses) {
+            out.push_back(json::object{
+                {"scope", p.scope.describe()},
+                {"origin", p.scope.origin ? json::value(*p.scope.origin) : json::value(nullptr)},
+                {"destination",
+                 p.scope.destination ? json::value(*p.scope.destination) : json::value(nullptr)},
+                {"chain", p.scope.chain ? json::value(*p.scope.chain) : json::value(nullptr)},
+                {"paused_by", p.paused_by},
+                {"reason", jstr(p.reason)},
+                {"paused_at", format_time(p.paused_at)},
+            });
+        }
+        return print_array(out);
+    }
+    if (pauses.empty()) {
+        std::cout << "no standing pauses" << std::endl;
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : pauses)
+        rows.push_back({p.scope.describe(), clip(p.paused_by, 20), or_dash(p.reason, 60),
+                        format_time(p.paused_at, false)});
+    print_table(std::cout, {"SCOPE", "PAUSED BY", "REASON", "SINCE"}, rows);
     return 0;
 }
 
@@ -470,11 +526,15 @@ void add_pause_command(CLI::App& routes, Command& selected, bool pause) {
     auto* reason = cmd->add_option("--reason", args->reason, "why, for the audit log");
     if (pause) reason->required();
     add_actor_option(cmd, args->actor);
-    cmd->footer(std::string("Choose the routes with --origin and/or --destination, --chain, or --all. Exit 0 "
-                            "also when nothing changed (the routes were already ") +
-                (pause ? "paused" : "active") +
-                " or none matched: the output says so; --json has `matched` and `changed`). Audited with"
-                " --actor and --reason.");
+    cmd->footer(
+        std::string("Choose the routes with --origin and/or --destination, --chain, or --all. ") +
+        (pause ? "The pause stands for its scope: routes created later in it (a first message observed, or "
+                 "`routes set`) start paused, until a resume covering the scope lifts it (`routes pauses` "
+                 "lists them). "
+               : "Lifts the standing pauses inside the scope too. ") +
+        "Exit 0 also when nothing changed (the routes were already " + (pause ? "paused" : "active") +
+        " or none exist yet: the output says so; --json has `matched` and `changed`). Audited with --actor"
+        " and --reason.");
     cmd->callback([args, origin, destination, chain, pause, &selected] {
         db::RouteScope scope;
         if (origin->count() > 0) scope.origin = args->origin;
@@ -880,7 +940,7 @@ int messages_retry(const IdArgs& args, const Hash& id, const std::string& actor)
             {"run_at", jtime(after->run_at)},
             {"lease_owner", jstr(after->lease_owner)},
             {"actor", actor},
-            {"reason", args.reason}};
+            {"reason", args.reason.empty() ? json::value(nullptr) : json::value(args.reason)}};
         if (!retried) out["error"] = refusal;
         return print_json(std::cout, out, retried ? 0 : 1);
     }
@@ -902,7 +962,7 @@ void add_id_command(CLI::App& messages, Command& selected, bool retry) {
         ->required()
         ->check(id_validator());
     if (retry) {
-        cmd->add_option("--reason", args->reason, "why, for the audit log")->required();
+        cmd->add_option("--reason", args->reason, "why, for the audit log (recommended)");
         add_actor_option(cmd, args->actor);
         cmd->footer(
             "Exit 1 when the message is not found or cannot be retried (another state, or a worker holds"
@@ -1042,6 +1102,15 @@ void add_routes_command(CLI::App& app, Command& selected) {
 
     add_pause_command(*routes, selected, true);
     add_pause_command(*routes, selected, false);
+
+    auto pauses_args = std::make_shared<DbArgs>();
+    CLI::App* pauses = routes->add_subcommand(
+        "pauses", "Standing pauses: scopes in which routes created later start paused, oldest first");
+    add_db_options(pauses, *pauses_args);
+    pauses->callback([pauses_args, &selected] {
+        resolve_db(*pauses_args);
+        selected = guarded([pauses_args] { return routes_pauses(*pauses_args); });
+    });
     add_set_command(*routes, selected);
 
     struct AuditArgs {

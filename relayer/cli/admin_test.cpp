@@ -294,10 +294,40 @@ TEST_CASE("routes pause, resume and list, with the audit trail", "[cli][admin]")
     CHECK(result.at("changed") == 0);
     r = cli.run({"routes", "pause", "--destination", "902", "--reason", "all into 902", "--actor", "alice"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "paused 1 route (to 902): 905->902; already paused: 901->902\n");
+    CHECK(
+        r.out ==
+        "paused 1 route (to 902): 905->902; already paused: 901->902; the pause stands: routes created later"
+        " in scope start paused\n");
+    // No route from 999 yet: the pause stands for the first one.
     r = cli.run({"routes", "pause", "--origin", "999", "--reason", "typo", "--actor", "alice"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out.starts_with("no route matched (from 999): nothing paused"));
+    CHECK(r.out ==
+          "no route exists yet (from 999); the pause stands: routes created later in scope start paused\n");
+    r = cli.run({"routes", "pause", "--origin", "999", "--reason", "typo", "--actor", "alice"});
+    CHECK(r.out == "no route exists yet (from 999); the pause already stood for routes created later\n");
+    const auto standing = cli.json({"routes", "pauses"}).as_array();
+    REQUIRE(standing.size() == 4);
+    CHECK(standing[0].at("scope") == "from 901");
+    CHECK(standing[1].at("scope") == "901->902");
+    CHECK(standing[2].at("scope") == "to 902");
+    CHECK(standing[3].at("scope") == "from 999");
+    CHECK(standing[3].at("origin") == 999);
+    CHECK(standing[3].at("destination").is_null());
+    CHECK(standing[3].at("chain").is_null());
+    CHECK(standing[3].at("paused_by") == "alice");
+    CHECK(standing[3].at("reason") == "typo");
+    r = cli.run({"routes", "pauses"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.starts_with("SCOPE     PAUSED BY  REASON"));
+    CHECK(contains(r.out, "\nfrom 999  alice      typo"));
+    r = cli.run({"routes", "list"});
+    CHECK(
+        contains(r.out,
+                 "\nstanding pauses (routes created later in scope start paused; `causeway routes pauses`):\n"
+                 "  from 901 by alice since "));
+    // A first message from 999 finds its route paused.
+    REQUIRE(queue.enqueue(test_messages(1, 0, 999, 904, "d")).inserted == 1);
+    CHECK(route_of(cli.json({"routes", "list"}).as_array(), "999->904").at("paused_reason") == "typo");
 
     // Resume every route touching 901, the actor from the environment, no reason needed.
     r = cli.run({"routes", "resume", "--chain", "901", "--json"}, {{"CAUSEWAY_ACTOR", "bob"}});
@@ -307,13 +337,18 @@ TEST_CASE("routes pause, resume and list, with the audit trail", "[cli][admin]")
     CHECK(result.at("matched") == 2);
     CHECK(result.at("changed") == 2);
     CHECK(result.at("actor") == "bob");
+    CHECK(result.at("standing_lifted") == json::array{"from 901", "901->902"});
     routes = cli.json({"routes", "list"}).as_array();
     CHECK(route_of(routes, "901->902").at("paused") == false);
     CHECK(route_of(routes, "901->903").at("paused") == false);
     CHECK(route_of(routes, "905->902").at("paused") == true);
     r = cli.run({"routes", "resume", "--all", "--actor", "bob", "--reason", "incident over"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "resumed 1 route (all routes): 905->902; already resumed: 901->902, 901->903\n");
+    CHECK(r.out ==
+          "resumed 2 routes (all routes): 905->902, 999->904; already resumed: 901->902, 901->903; standing "
+          "pauses"
+          " lifted: to 902, from 999\n");
+    CHECK(cli.json({"routes", "pauses"}).as_array().empty());
 
     // The audit log holds each change with its actor and reason, newest first.
     auto audit = cli.audit();
@@ -333,16 +368,21 @@ TEST_CASE("routes pause, resume and list, with the audit trail", "[cli][admin]")
     CHECK(resumed.at("actor") == "bob");
     CHECK(resumed.at("reason").is_null());
     CHECK(find("route.resume", "905->902").at("reason") == "incident over");
-    CHECK(find("route.pause.unchanged", "901->902").at("reason") == "again");
-    CHECK(find("route.pause.no_route", "from 999").at("reason") == "typo");
-    CHECK(audit.front().at("action") == "route.resume");  // newest first
+    CHECK(find("route.pause.standing", "901->902").at("reason") == "again");
+    CHECK(find("route.pause.standing", "from 999").at("reason") == "typo");
+    CHECK(find("route.pause.standing", "from 999").at("after").at("origin") == 999);
+    CHECK(find("route.pause.unchanged", "from 999").at("actor") == "alice");
+    CHECK(find("route.pause", "999->904").at("reason") ==
+          "created under the standing pause (from 999): typo");
+    CHECK(find("route.resume.standing", "to 902").at("actor") == "bob");
+    CHECK(audit.front().at("action") == "route.resume.standing");  // newest first
     CHECK(audit.front().at("at").as_string().ends_with("Z"));
 
-    r = cli.run({"routes", "audit", "--limit", "2"});
+    r = cli.run({"routes", "audit", "--limit", "4"});
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.starts_with("ID"));
-    CHECK(contains(r.out, "bob    route.resume  905->902  incident over  paused: true -> false"));
-    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);
+    CHECK(contains(r.out, "bob    route.resume           999->904  incident over  paused: true -> false"));
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 5);
 
     // Bad scopes are usage errors that change nothing and write no audit row.
     const auto audited = audit.size();
@@ -683,13 +723,79 @@ TEST_CASE("messages retry: dead letters run again, other states are refused, all
                  claimed[0].state == MessageState::kRetrying ? "retrying" : "observed"});
     CHECK(contains(r.out, "leased to w9"));
 
-    // Unknown and malformed ids; a reason is required.
+    // Unknown and malformed ids.
     const std::string unknown = to_hex(keccak256(to_view("no such message")));
     r = cli.run({"messages", "retry", unknown, "--actor", "carol", "--reason", "x"});
     CHECK(r.exit_code == 1);
     CHECK(contains(r.err, "message " + unknown + " not found"));
-    CHECK(cli.run({"messages", "retry", "0x12", "--actor", "carol", "--reason", "x"}).exit_code == 2);
     const auto before = cli.audit().size();
-    CHECK(cli.run({"messages", "retry", to_hex(observed), "--actor", "carol"}).exit_code == 2);
+    CHECK(cli.run({"messages", "retry", "0x12", "--actor", "carol", "--reason", "x"}).exit_code == 2);
     CHECK(cli.audit().size() == before);
+
+    // The bare `causeway messages retry ID`: the actor from the environment, no reason.
+    REQUIRE(queue.dead_letter(batch[1].id, "w9", db::ErrorClass::kRejectedByDestination, "reverted"));
+    r = cli.run({"messages", "retry", to_hex(batch[1].id)}, {{"CAUSEWAY_ACTOR", "dave"}});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    audit = cli.audit();
+    CHECK(audit[0].at("action") == "message.retry");
+    CHECK(audit[0].at("actor") == "dave");
+    CHECK(audit[0].at("reason").is_null());
+}
+
+TEST_CASE("bench queue: one JSON line, every message delivered once, only its own schema dropped",
+          "[cli][bench]") {
+    test::Postgres pg;
+    const Cli cli{pg};
+    const std::vector<std::string> args{"bench",       "queue", "--messages",      "3000",
+                                        "--producers", "2",     "--consumers",     "2",
+                                        "--batch",     "200",   "--notify-rounds", "10"};
+    for (int run = 0; run < 2; ++run) {  // the second run drops the first's schema
+        const auto r = cli.run(args);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        REQUIRE(r.out.find('\n') == r.out.size() - 1);
+        const auto line = json::parse(r.out).as_object();
+        // The issue's keys first, in its order.
+        std::vector<std::string> keys;
+        for (const auto& kv : line) keys.emplace_back(kv.key());
+        REQUIRE(keys.size() >= 5);
+        CHECK(std::vector<std::string>(keys.begin(), keys.begin() + 5) ==
+              std::vector<std::string>{"messages", "seconds", "per_second", "p50_ms", "p99_ms"});
+        CHECK(line.at("messages") == 3000);
+        CHECK(line.at("seconds").to_number<double>() > 0);
+        CHECK(line.at("per_second").to_number<double>() ==
+              Approx(3000 / line.at("seconds").to_number<double>()).epsilon(0.01));
+        CHECK(line.at("p50_ms").to_number<double>() > 0);
+        CHECK(line.at("p50_ms").to_number<double>() <= line.at("p99_ms").to_number<double>());
+        CHECK(line.at("notify_rounds") == 10);
+        CHECK(line.at("notify_p50_ms").to_number<double>() <= line.at("notify_p99_ms").to_number<double>());
+    }
+    // What it left: every message in history once (the run's and the wake-up rounds'), none queued.
+    pqxx::connection raw(pg.url());
+    pqxx::nontransaction tx(raw);
+    CHECK(tx.exec1("SELECT count(*) FROM causeway_bench.messages_history")[0].as<int>() == 3000 + 10);
+    CHECK(tx.exec1("SELECT count(DISTINCT id) FROM causeway_bench.messages_history")[0].as<int>() ==
+          3000 + 10);
+    CHECK(tx.exec1("SELECT count(*) FROM causeway_bench.messages")[0].as<int>() == 0);
+
+    // A schema it did not make is refused and kept, whatever is in it.
+    tx.exec(
+        "CREATE SCHEMA precious; CREATE TABLE precious.keep (x int); INSERT INTO precious.keep VALUES (1)");
+    auto r = cli.run({"bench", "queue", "--messages", "10", "--schema", "precious"});
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "causeway bench queue: error: schema 'precious' exists and was not made by"));
+    CHECK(tx.exec1("SELECT count(*) FROM precious.keep")[0].as<int>() == 1);
+    r = cli.run({"bench", "queue", "--messages", "10", "--schema", "public"});
+    CHECK(r.exit_code == 1);
+    // Usage errors: causeway's own schema, a name that is not one, no database.
+    for (const auto* schema : {"causeway", "x; DROP TABLE precious.keep", ""}) {
+        r = cli.run({"bench", "queue", "--messages", "10", "--schema", schema});
+        INFO(schema);
+        CHECK(r.exit_code == 2);
+    }
+    r = run_causeway({"bench", "queue", "--messages", "10"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "no database given: pass --db URL or set CAUSEWAY_DB_URL"));
+    CHECK(tx.exec1("SELECT count(*) FROM precious.keep")[0].as<int>() == 1);
 }

@@ -23,8 +23,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Marks a schema this command made, so that it drops only its own.
+constexpr std::string_view kSchemaMark = "causeway bench queue: dropped and recreated by every run";
+
 struct BenchOptions {
     std::optional<std::string> db;
+    std::string url;  // resolved while parsing
     std::string schema = "causeway_bench";
     uint32_t messages = 100'000;
     int producers = 2;
@@ -65,18 +69,26 @@ std::vector<db::NewMessage> make_messages(uint32_t count, const std::string& sal
 }
 
 db::Connection open(const BenchOptions& o, const std::string& role) {
-    return db::Connection::open({db::resolve_url(o.db), o.schema, "causeway-bench-" + role});
+    return db::Connection::open({o.url, o.schema, "causeway-bench-" + role});
 }
 
 int run_bench(const BenchOptions& o) {
-    if (o.schema == db::kDefaultSchema) {
-        throw CommandError("the benchmark drops and recreates its schema; it will not use '" + o.schema +
-                           "'");
-    }
     {
-        auto admin = db::Connection::open({db::resolve_url(o.db), o.schema, "causeway-bench"});
-        pqxx::nontransaction tx(admin.raw());
+        // Only a schema this command made (or none) is dropped: never causeway's, never another's.
+        auto admin = db::Connection::open({o.url, o.schema, "causeway-bench"});
+        pqxx::work tx(admin.raw());
+        const auto found = tx.exec_params(
+            "SELECT coalesce(obj_description(oid, 'pg_namespace'), '') FROM pg_namespace WHERE nspname = $1",
+            o.schema);
+        if (!found.empty() && found[0][0].as<std::string>() != kSchemaMark) {
+            throw CommandError("schema '" + o.schema +
+                               "' exists and was not made by `causeway bench queue`, which drops its schema"
+                               " first; choose another --schema");
+        }
         tx.exec("DROP SCHEMA IF EXISTS " + o.schema + " CASCADE");
+        tx.exec("CREATE SCHEMA " + o.schema);
+        tx.exec("COMMENT ON SCHEMA " + o.schema + " IS " + tx.quote(std::string(kSchemaMark)));
+        tx.commit();
     }
     {
         auto conn = open(o, "migrate");
@@ -119,6 +131,7 @@ int run_bench(const BenchOptions& o) {
                 std::vector<double> mine_e2e;
                 std::vector<db::Advance> done;
                 while (completed.load() < o.messages && !failed.load()) {
+                    const auto t_claim = Clock::now();
                     const auto claimed =
                         queue.claim(db::MessageState::kObserved, o.batch, owner, std::chrono::seconds(60));
                     if (claimed.empty()) {
@@ -126,7 +139,6 @@ int run_bench(const BenchOptions& o) {
                         (void)listener.take_payloads();
                         continue;
                     }
-                    const auto t_claimed = Clock::now();
                     done.clear();
                     for (const auto& m : claimed)
                         done.push_back({m.id, db::MessageState::kDelivered, std::nullopt});
@@ -134,7 +146,7 @@ int run_bench(const BenchOptions& o) {
                     const auto t_done = Clock::now();
                     if (!result.lost.empty()) throw CommandError("lost leases during the benchmark");
                     for (const auto& m : claimed) {
-                        mine.push_back(ms_between(t_claimed, t_done));
+                        mine.push_back(ms_between(t_claim, t_done));
                         mine_e2e.push_back(ms_between(enqueued_at[m.message.nonce], t_done));
                     }
                     completed += static_cast<uint32_t>(claimed.size());
@@ -241,7 +253,7 @@ int run_bench(const BenchOptions& o) {
         << ",\"per_second\":" << num(o.messages / seconds, 0)
         << ",\"p50_ms\":" << num(percentile(claim_to_complete, 0.50), 3)
         << ",\"p99_ms\":" << num(percentile(claim_to_complete, 0.99), 3)
-        << ",\"latency\":\"claim to complete (a batch's lease taken to its delivery committed)\""
+        << ",\"latency\":\"claim to complete (from the claim that leased a batch to its delivery committed)\""
         << ",\"enqueue_to_complete_p50_ms\":" << num(percentile(enqueue_to_complete, 0.50), 3)
         << ",\"enqueue_to_complete_p99_ms\":" << num(percentile(enqueue_to_complete, 0.99), 3)
         << ",\"notify_p50_ms\":" << num(percentile(wakeups, 0.50), 3)
@@ -264,7 +276,17 @@ void add_bench_command(CLI::App& app, Command& selected) {
         " line.");
     auto o = std::make_shared<BenchOptions>();
     queue->add_option("--db", o->db, "PostgreSQL URL (default: $CAUSEWAY_DB_URL)");
-    queue->add_option("--schema", o->schema, "Schema to run in; dropped first")->capture_default_str();
+    queue->add_option("--schema", o->schema, "Schema to run in, made by this command; dropped first")
+        ->capture_default_str()
+        ->check(CLI::Validator(
+            [](std::string& name) -> std::string {
+                if (!db::is_valid_schema_name(name))
+                    return "not a schema name (lower-case letters, digits and _): " + name;
+                if (name == db::kDefaultSchema)
+                    return "the benchmark drops its schema; it will not use " + name;
+                return {};
+            },
+            "NAME"));
     queue->add_option("--messages", o->messages, "Messages to move")
         ->capture_default_str()
         ->check(CLI::Range(1u, 100'000'000u));
@@ -280,7 +302,26 @@ void add_bench_command(CLI::App& app, Command& selected) {
     queue->add_option("--notify-rounds", o->notify_rounds, "Wake-ups to time")
         ->capture_default_str()
         ->check(CLI::Range(1, 100'000));
-    queue->callback([&selected, o] { selected = [o] { return run_bench(*o); }; });
+    queue->footer(
+        "Exit 2 on bad options or no database; exit 1 when the run fails (a message lost or"
+        " delivered twice is a failure).");
+    queue->callback([&selected, o] {
+        // Here, so that a missing database is a usage error (exit 2).
+        try {
+            o->url = db::resolve_url(o->db);
+        } catch (const db::Error& e) {
+            throw CLI::ValidationError(e.what());
+        }
+        selected = [o] {
+            try {
+                return run_bench(*o);
+            } catch (const CommandError&) {
+                throw;
+            } catch (const std::exception& e) {
+                throw CommandError(e.what());
+            }
+        };
+    });
 }
 
 }  // namespace causeway::cli

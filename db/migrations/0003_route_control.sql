@@ -1,0 +1,249 @@
+-- Route control an incident can rely on.
+-- A pause wider than one route (from, to or touching a chain, or all) stands: routes that appear
+-- later, when their first message is observed or an operator sets them up, start paused.
+-- The 24-hour cap gets Wormhole's release timer: it holds a transfer 24 hours at most, so that
+-- one larger than the whole cap is not held for ever.
+
+-- Standing pauses, one per scope. A pause of one route that does not exist yet stands too. A
+-- resume lifts those inside its scope.
+CREATE TABLE route_pauses (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  origin domain_id,       -- NULL: any
+  destination domain_id,  -- NULL: any
+  chain domain_id,        -- routes from or to it; NULL: any
+  paused_by text NOT NULL CHECK (paused_by <> ''),
+  reason text,
+  paused_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE NULLS NOT DISTINCT (origin, destination, chain),
+  CHECK (chain IS NULL OR (origin IS NULL AND destination IS NULL))
+);
+
+-- "901->902", "from 901", "to 902", "touching 901", "all routes" (as `causeway routes` says them).
+CREATE FUNCTION route_pause_scope(p route_pauses) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT CASE
+    WHEN p.chain IS NOT NULL THEN 'touching ' || p.chain
+    WHEN p.origin IS NOT NULL AND p.destination IS NOT NULL THEN p.origin || '->' || p.destination
+    WHEN p.origin IS NOT NULL THEN 'from ' || p.origin
+    WHEN p.destination IS NOT NULL THEN 'to ' || p.destination
+    ELSE 'all routes' END
+$$;
+
+-- A route created while a standing pause covers it starts paused, by the oldest such pause.
+CREATE FUNCTION routes_apply_standing_pause() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  p route_pauses;
+BEGIN
+  IF NOT NEW.paused THEN
+    SELECT * INTO p FROM route_pauses
+     WHERE (origin IS NULL OR origin = NEW.origin) AND (destination IS NULL OR destination = NEW.destination)
+       AND (chain IS NULL OR chain = NEW.origin OR chain = NEW.destination)
+     ORDER BY paused_at, id LIMIT 1;
+    IF FOUND THEN
+      NEW.paused := true;
+      NEW.paused_by := p.paused_by;
+      NEW.paused_reason := p.reason;
+      NEW.paused_at := now();
+    END IF;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER routes_standing_pause BEFORE INSERT ON routes
+  FOR EACH ROW EXECUTE FUNCTION routes_apply_standing_pause();
+
+-- ... and the audit log says so (AFTER: a row that met ON CONFLICT DO NOTHING was not created).
+CREATE FUNCTION routes_audit_standing_pause() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  p route_pauses;
+BEGIN
+  SELECT * INTO p FROM route_pauses
+   WHERE (origin IS NULL OR origin = NEW.origin) AND (destination IS NULL OR destination = NEW.destination)
+     AND (chain IS NULL OR chain = NEW.origin OR chain = NEW.destination)
+   ORDER BY paused_at, id LIMIT 1;
+  INSERT INTO audit_log (actor, action, target, reason, after)
+  VALUES (NEW.paused_by, 'route.pause', NEW.origin || '->' || NEW.destination,
+          'created under the standing pause (' || CASE WHEN p.id IS NULL THEN '?' ELSE route_pause_scope(p) END || ')'
+            || coalesce(': ' || NEW.paused_reason, ''),
+          to_jsonb(NEW));
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER routes_standing_pause_audit AFTER INSERT ON routes
+  FOR EACH ROW WHEN (NEW.paused) EXECUTE FUNCTION routes_audit_standing_pause();
+
+-- Leases up to p_limit messages queued for p_stage whose run_at has come and whose route is not
+-- paused, oldest first, skipping rows other workers hold. Messages of a limited route are charged
+-- against its limits once, at their first claim; those over a limit stay queued with run_at set to
+-- when they become eligible and held_reason saying which limit. The daily cap holds a transfer
+-- 24 hours after it was observed at most.
+CREATE OR REPLACE FUNCTION claim_messages(p_stage message_state, p_limit integer, p_owner text, p_lease interval)
+RETURNS SETOF messages
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+-- The pick must walk messages_claim in order and stop after p_limit rows, whatever the backlog.
+-- The hot table's statistics are usually stale (it churns faster than autovacuum analyses it), and
+-- on too few estimated rows the planner would collect every ready row and sort them: work that
+-- grows with the backlog. Sorts and bitmap scans are priced out here.
+SET enable_sort = off
+SET enable_bitmapscan = off
+AS $$
+DECLARE
+  -- Routes as origin * 2^32 + destination: those paused, and those with limits. Filtering on
+  -- arrays keeps the pick an ordered walk of messages_claim (a join would plan as scan + sort).
+  v_paused bigint[];
+  v_limited bigint[];
+  v_ids bytea[] := '{}';
+  v_claimed integer;
+  rec record;
+  v_tokens double precision;
+  v_refilled timestamptz;
+  v_used numeric;
+  v_eligible timestamptz;
+  v_reason text;
+  v_big boolean;
+  -- Notional admitted in the last 24 hours per capped route (keys as origin * 2^32 + destination),
+  -- summed once per claim and kept up to date by this claim's admissions: summing the window for
+  -- every message would cost the window's size per message.
+  v_used_keys bigint[] := '{}';
+  v_used_sums numeric[] := '{}';
+  v_pos integer;
+BEGIN
+  SELECT coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE paused), '{}'),
+         coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE limited AND NOT paused), '{}')
+    INTO v_paused, v_limited FROM routes WHERE paused OR limited;
+
+  RETURN QUERY
+  WITH picked AS (
+    SELECT m.id FROM messages m
+    WHERE m.stage = p_stage AND m.run_at <= now()
+      AND NOT (m.origin * 4294967296 + m.destination) = ANY (v_paused)
+      AND (m.limit_admitted_at IS NOT NULL OR NOT (m.origin * 4294967296 + m.destination) = ANY (v_limited))
+    ORDER BY m.run_at, m.seq
+    LIMIT p_limit
+    FOR UPDATE SKIP LOCKED)
+  UPDATE messages m
+     SET lease_owner = p_owner, lease_expires_at = now() + p_lease, run_at = now() + p_lease,
+         attempts = m.attempts + 1, held_reason = NULL, updated_at = now()
+    FROM picked WHERE m.id = picked.id
+  RETURNING m.*;
+  GET DIAGNOSTICS v_claimed = ROW_COUNT;
+  IF v_claimed >= p_limit OR cardinality(v_limited) = 0 THEN
+    RETURN;
+  END IF;
+  -- Charging limits writes the route's bucket and 24-hour flows: whatever the caller chose, this
+  -- transaction's commit waits for the disk, so a crash cannot forget a charge.
+  PERFORM set_config('synchronous_commit', 'on', true);
+
+  FOR rec IN
+    SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, r.rate_per_second, r.burst,
+           r.daily_cap, r.big_transfer_threshold, r.big_transfer_delay
+      FROM messages m
+      JOIN routes r ON r.origin = m.origin AND r.destination = m.destination
+     WHERE m.stage = p_stage AND m.run_at <= now() AND NOT r.paused
+       AND r.limited AND m.limit_admitted_at IS NULL
+     ORDER BY m.run_at, m.seq
+     LIMIT p_limit - v_claimed
+       FOR UPDATE OF m SKIP LOCKED
+  LOOP
+    v_eligible := NULL;
+    v_reason := NULL;
+    v_big := rec.big_transfer_threshold IS NOT NULL AND rec.amount >= rec.big_transfer_threshold;
+
+    IF v_big AND rec.observed_at + rec.big_transfer_delay > now() THEN
+      v_eligible := rec.observed_at + rec.big_transfer_delay;
+      v_reason := 'big_transfer_delay';
+    END IF;
+
+    -- Admissions on one route are serialised on its row (the bucket and the window are shared).
+    PERFORM 1 FROM routes WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
+
+    IF v_eligible IS NULL AND NOT v_big AND rec.daily_cap IS NOT NULL THEN
+      v_pos := array_position(v_used_keys, rec.origin * 4294967296 + rec.destination);
+      IF v_pos IS NULL THEN
+        -- Flows that left the window count for nothing any more: drop them (the route is locked).
+        DELETE FROM route_flows
+         WHERE origin = rec.origin AND destination = rec.destination
+           AND admitted_at <= now() - interval '24 hours';
+        SELECT coalesce(sum(amount), 0) INTO v_used FROM route_flows
+         WHERE origin = rec.origin AND destination = rec.destination
+           AND admitted_at > now() - interval '24 hours';
+        v_used_keys := v_used_keys || (rec.origin * 4294967296 + rec.destination);
+        v_used_sums := v_used_sums || v_used;
+        v_pos := cardinality(v_used_keys);
+      ELSE
+        v_used := v_used_sums[v_pos];
+      END IF;
+      -- Wormhole governor's release timer: the cap holds a transfer 24 hours after it was observed
+      -- at most, so one larger than the whole cap, or one a steady stream keeps out, still moves
+      -- (and counts against the window like any other).
+      IF v_used + rec.amount > rec.daily_cap AND rec.observed_at + interval '24 hours' > now() THEN
+        IF rec.amount > rec.daily_cap THEN
+          v_eligible := rec.observed_at + interval '24 hours';
+          v_reason := 'exceeds_daily_cap';
+        ELSE
+          -- Eligible once enough of the window's flow has aged out, or at the release time.
+          SELECT f.admitted_at + interval '24 hours' INTO v_eligible FROM (
+            SELECT admitted_at, sum(amount) OVER (ORDER BY admitted_at, message_id) AS aged
+              FROM route_flows
+             WHERE origin = rec.origin AND destination = rec.destination
+               AND admitted_at > now() - interval '24 hours') f
+           WHERE v_used - f.aged + rec.amount <= rec.daily_cap
+           ORDER BY f.admitted_at LIMIT 1;
+          v_eligible := least(v_eligible, rec.observed_at + interval '24 hours');
+          v_reason := 'daily_cap';
+        END IF;
+      END IF;
+    END IF;
+
+    IF v_eligible IS NULL AND rec.rate_per_second IS NOT NULL THEN
+      SELECT tokens, refilled_at INTO v_tokens, v_refilled FROM rate_limit_buckets
+       WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
+      IF NOT FOUND THEN
+        v_tokens := rec.burst;
+        v_refilled := now();
+        INSERT INTO rate_limit_buckets VALUES (rec.origin, rec.destination, v_tokens, v_refilled);
+      END IF;
+      v_tokens := least(rec.burst,
+                        v_tokens + extract(epoch FROM now() - v_refilled) * rec.rate_per_second);
+      IF v_tokens < 1 THEN
+        v_eligible := now() + make_interval(secs => (1 - v_tokens) / rec.rate_per_second);
+        v_reason := 'rate_limit';
+      ELSE
+        v_tokens := v_tokens - 1;
+      END IF;
+      UPDATE rate_limit_buckets SET tokens = v_tokens, refilled_at = now()
+       WHERE origin = rec.origin AND destination = rec.destination;
+    END IF;
+
+    IF v_eligible IS NULL THEN
+      IF rec.daily_cap IS NOT NULL AND NOT v_big THEN
+        INSERT INTO route_flows (origin, destination, message_id, amount)
+        VALUES (rec.origin, rec.destination, rec.id, rec.amount);
+        v_used_sums[v_pos] := v_used_sums[v_pos] + rec.amount;
+      END IF;
+      v_ids := v_ids || rec.id;
+    ELSE
+      UPDATE messages SET run_at = v_eligible, held_reason = v_reason, updated_at = now()
+       WHERE id = rec.id;
+    END IF;
+  END LOOP;
+
+  IF cardinality(v_ids) > 0 THEN
+    RETURN QUERY
+    UPDATE messages m
+       SET lease_owner = p_owner, lease_expires_at = now() + p_lease, run_at = now() + p_lease,
+           attempts = m.attempts + 1, held_reason = NULL, limit_admitted_at = now(),
+           updated_at = now()
+     WHERE m.id = ANY (v_ids)
+    RETURNING m.*;
+  END IF;
+END;
+$$;
