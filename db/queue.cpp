@@ -169,8 +169,8 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
         result.inserted = inserted.size();
         // The rest were known: orphans among them come back at their new block.
         std::vector<const NewMessage*> known;
-        for (const auto& m : messages) {
-            if (!inserted.contains(m.id)) known.push_back(&m);
+        for (const auto* m : unique) {
+            if (!inserted.contains(m->id)) known.push_back(m);
         }
         if (!known.empty()) {
             const auto revived = tx.exec_params(
@@ -187,20 +187,32 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                 sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); }));
             result.revived = static_cast<std::size_t>(revived.affected_rows());
             // Seen again in another block before any transaction carried it: the old block was
-            // reorged away (whether or not orphan_block() has run yet), so it starts over from the
-            // new one, to be verified against it. A worker holding it loses its lease. A route's
-            // limits are not charged twice. Rows whose block is unchanged are not touched (nor
-            // locked), so a replayed range costs nothing.
+            // reorged away (whether or not orphan_block() has run yet), so the stored block follows
+            // the new one, and the message starts over from `observed` to be verified against it.
+            // A verifier holding it loses its lease. Two keep their state: a dead letter (an
+            // operator's retry runs it at the new block) and a verified message a submitter holds
+            // now, which may be on its way in a transaction. A route's limits are not charged
+            // twice. Rows whose block is unchanged are not touched (nor locked): a replayed range
+            // costs nothing.
+            // Judged on the row as locked, so that a submitter's claim that just committed counts.
+            const std::string restart =
+                "(m.state <> 'failed_permanent' AND (m.stage = 'observed' OR m.lease_owner IS NULL"
+                " OR m.lease_expires_at <= now()))";
+            const auto if_restart = [&](const std::string& column, const std::string& value) {
+                return column + " = CASE WHEN " + restart + " THEN " + value + " ELSE m." + column + " END";
+            };
             const auto moved = tx.exec_params(
-                "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
-                "   lease_owner = NULL, lease_expires_at = NULL, held_reason = NULL,"
-                "   source_block_number = v.block_number, source_block_hash = v.block_hash,"
-                "   log_index = v.log_index, observed_at = now(), updated_at = now()"
-                " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
-                "   AS v(id, block_number, block_hash, log_index)"
-                " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.source_block_hash <> v.block_hash"
-                "   AND m.stage IN ('observed', 'verified') AND m.state NOT IN ('orphaned', "
-                "'failed_permanent')",
+                "UPDATE messages m SET " + if_restart("state", "'observed'") + ", " +
+                    if_restart("stage", "'observed'") + ", " + if_restart("run_at", "now()") + ", " +
+                    if_restart("attempts", "0") + ", " + if_restart("lease_owner", "NULL") + ", " +
+                    if_restart("lease_expires_at", "NULL") + ", " + if_restart("held_reason", "NULL") + ", " +
+                    if_restart("observed_at", "now()") +
+                    ", source_block_number = v.block_number, source_block_hash = v.block_hash,"
+                    " log_index = v.log_index, updated_at = now()"
+                    " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
+                    "   AS v(id, block_number, block_hash, log_index)"
+                    " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.source_block_hash <> v.block_hash"
+                    "   AND m.stage IN ('observed', 'verified') AND m.state <> 'orphaned'",
                 sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); }),
                 sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); }),
                 sql::bytea_array(known,
@@ -401,7 +413,7 @@ std::size_t Queue::orphan_block(uint32_t origin, const Hash& block_hash) {
         return static_cast<std::size_t>(
             tx.exec_params(
                   "UPDATE messages SET state = 'orphaned', run_at = 'infinity', orphaned_at = now(),"
-                  " lease_owner = NULL, lease_expires_at = NULL, updated_at = now()"
+                  " lease_owner = NULL, lease_expires_at = NULL, held_reason = NULL, updated_at = now()"
                   " WHERE origin = $1 AND source_block_hash = $2 AND stage IN ('observed', 'verified')"
                   " AND state NOT IN ('failed_permanent', 'orphaned')",
                   static_cast<int64_t>(origin), sql::bytea(block_hash))

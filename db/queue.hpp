@@ -64,7 +64,7 @@ struct QueuedMessage {
 struct EnqueueResult {
     std::size_t inserted = 0;    // new messages
     std::size_t revived = 0;     // orphans observed again (back to `observed`)
-    std::size_t moved = 0;       // not yet submitted, seen again in another block: from `observed` there
+    std::size_t moved = 0;       // not yet submitted, seen again in another block (see enqueue)
     std::size_t duplicates = 0;  // already queued or delivered: nothing changed
 };
 
@@ -104,9 +104,10 @@ class Queue {
     explicit Queue(Connection& conn, BackoffPolicy backoff = {});
 
     // Inserts the messages it has not seen (by id, delivered ones included) in one transaction;
-    // re-observing an orphan, or a message not yet submitted in another block than the one stored,
-    // puts it back to `observed` at its new block. Creates the routes it meets (unlimited; paused
-    // when a standing pause covers them) and wakes the `observed` workers.
+    // re-observing an orphan puts it back to `observed` at its new block; so does re-observing a
+    // message not yet submitted in another block than the one stored, unless it is a dead letter
+    // or a submitter holds it (those only follow the new block). Creates the routes it meets (unlimited;
+    // paused when a standing pause covers them) and wakes the `observed` workers.
     EnqueueResult enqueue(std::span<const NewMessage> messages);
 
     // Leases up to `limit` messages queued for `stage` (observed, verified, submitted): due,

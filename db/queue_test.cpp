@@ -313,60 +313,77 @@ TEST_CASE("orphaned messages leave the queue and come back when observed again",
 TEST_CASE("a message seen in a new block before its old one is orphaned starts over there", "[db][queue]") {
     test::Postgres pg;
     auto conn = pg.migrated();
-    db::Queue queue(conn);
+    db::Queue queue(conn, db::BackoffPolicy{1min, 2.0, 1min, 0.0, 12});
     std::vector<db::NewMessage> on_a;
-    for (uint32_t i = 0; i < 4; ++i) on_a.push_back(test_message(i, 901, 902, std::nullopt, 300, 0));
-    REQUIRE(queue.enqueue(on_a).inserted == 4);
-    // 0 is being verified, 1 is verified, 2 is submitted (a transaction carries it), 3 waits.
-    const auto first = queue.claim(MessageState::kObserved, 3, "w", 30s);
-    REQUIRE(first.size() == 3);
-    REQUIRE(queue
-                .advance(std::vector<db::Advance>{{on_a[1].id, MessageState::kVerified, std::nullopt},
-                                                  {on_a[2].id, MessageState::kVerified, std::nullopt}},
-                         "w")
-                .advanced == 2);
-    const auto verified = queue.claim(MessageState::kVerified, 10, "s", 30s);
-    REQUIRE(verified.size() == 2);
+    for (uint32_t i = 0; i < 6; ++i) on_a.push_back(test_message(i, 901, 902, std::nullopt, 300, 0));
+    REQUIRE(queue.enqueue(on_a).inserted == 6);
+    const auto ids = [&](std::initializer_list<int> which) {
+        std::vector<db::Advance> out;
+        for (const int i : which) out.push_back({on_a[i].id, MessageState::kVerified, std::nullopt});
+        return out;
+    };
+    // 0 is being verified; 1 is verified and a submitter holds it; 2 is submitted (a transaction
+    // carries it); 3 waits to be verified again, 4 to be submitted again; 5 is a dead letter.
+    REQUIRE(queue.claim(MessageState::kObserved, 10, "w", 30s).size() == 6);
+    REQUIRE(queue.advance(ids({1, 2, 4}), "w").advanced == 3);
+    REQUIRE(queue.dead_letter(on_a[5].id, "w", db::ErrorClass::kInvalidMessage, "bad"));
+    REQUIRE(queue.retry(on_a[3].id, "w", db::ErrorClass::kRpcTimeout, "timeout").outcome ==
+            db::RetryResult::Outcome::kScheduled);
+    REQUIRE(queue.claim(MessageState::kVerified, 10, "s", 30s).size() == 3);
     REQUIRE(queue.advance(std::vector<db::Advance>{{on_a[2].id, MessageState::kSubmitted, std::nullopt}}, "s")
                 .advanced == 1);
+    REQUIRE(queue.retry(on_a[4].id, "s", db::ErrorClass::kRpcTimeout, "timeout").outcome ==
+            db::RetryResult::Outcome::kScheduled);
 
     // The indexer sees block 300' (another hash) before anyone orphans block 300.
     std::vector<db::NewMessage> on_b;
-    for (uint32_t i = 0; i < 4; ++i) on_b.push_back(test_message(i, 901, 902, std::nullopt, 301, 1));
+    for (uint32_t i = 0; i < 6; ++i) on_b.push_back(test_message(i, 901, 902, std::nullopt, 301, 1));
     const auto r = queue.enqueue(on_b);
-    CHECK(r.moved == 3);  // 0, 1 and 3; 2 is past the point of no return
+    CHECK(r.moved == 5);  // all but 2, which is past the point of no return
     CHECK(r.duplicates == 1);
     CHECK(r.inserted == 0);
     CHECK(r.revived == 0);
-    for (const uint32_t i : {0u, 1u, 3u}) {
+    for (const uint32_t i : {0u, 1u, 3u, 4u, 5u}) {
+        const auto m = db::find_message(conn, on_a[i].id);
+        INFO(i);
+        CHECK(m->block_hash == on_b[i].block_hash);
+        CHECK(m->block_number == 301);
+    }
+    // 0, 3 and 4 start over from observed at the new block.
+    for (const uint32_t i : {0u, 3u, 4u}) {
         const auto m = db::find_message(conn, on_a[i].id);
         INFO(i);
         CHECK(m->state == MessageState::kObserved);
         CHECK(m->stage == MessageState::kObserved);
-        CHECK(m->block_hash == on_b[i].block_hash);
-        CHECK(m->block_number == 301);
         CHECK(!m->lease_owner);
         CHECK(m->attempts == 0);
     }
+    // 1 may be on its way in a transaction: it keeps its state and its submitter.
+    const auto submitting = db::find_message(conn, on_a[1].id);
+    CHECK(submitting->state == MessageState::kVerified);
+    CHECK(submitting->lease_owner == "s");
+    // A dead letter stays one (an operator's retry runs it at the new block).
+    const auto dead = db::find_message(conn, on_a[5].id);
+    CHECK(dead->state == MessageState::kFailedPermanent);
+    CHECK(!dead->run_at);
     const auto carried = db::find_message(conn, on_a[2].id);
     CHECK(carried->state == MessageState::kSubmitted);
     CHECK(carried->block_hash == on_a[2].block_hash);
-    // The worker verifying 0 against the old block has lost it; so has the one holding 1.
-    CHECK(queue.advance(std::vector<db::Advance>{{on_a[0].id, MessageState::kVerified, std::nullopt}}, "w")
-              .lost.size() == 1);
+    // The worker verifying 0 against the old block has lost it; the submitter keeps 1.
+    CHECK(queue.advance(ids({0}), "w").lost.size() == 1);
     CHECK(queue.advance(std::vector<db::Advance>{{on_a[1].id, MessageState::kSubmitted, std::nullopt}}, "s")
-              .lost.size() == 1);
+              .advanced == 1);
 
-    // The reorg of block 300 is noticed afterwards: nothing is left on it to orphan but the
-    // submitted one's record, which orphan_block leaves alone too.
+    // The reorg of block 300 is noticed afterwards: nothing is left on it to orphan (the
+    // submitted one is past orphaning too).
     CHECK(queue.orphan_block(901, on_a[0].block_hash) == 0);
     const auto again = queue.claim(MessageState::kObserved, 10, "w2", 30s);
     CHECK(again.size() == 3);
-    for (const auto& m : again) CHECK(m.block_hash == on_b[0].block_hash);
+    for (const auto& m : again) CHECK(m.block_number == 301);
     // Replaying block 300' changes nothing: the lease w2 took stays.
     const auto replay = queue.enqueue(on_b);
     CHECK(replay.moved == 0);
-    CHECK(replay.duplicates == 4);
+    CHECK(replay.duplicates == 6);
     CHECK(db::find_message(conn, on_a[3].id)->lease_owner == "w2");
 }
 

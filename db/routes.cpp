@@ -23,6 +23,9 @@ RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_vi
     const std::string action = pause ? "route.pause" : "route.resume";
     return sql::guarded(action, [&] {
         pqxx::work tx(conn.raw());
+        // Excludes routes being created (their trigger takes this lock shared) until this commits:
+        // the UPDATE below then sees every route created before, the creations after see the pause.
+        tx.exec("SELECT pg_advisory_xact_lock(route_pauses_lock_key())");
         const std::string set =
             pause ? "paused = true, paused_by = $4, paused_reason = $5, paused_at = now()"
                   : "paused = false, paused_by = NULL, paused_reason = NULL, paused_at = NULL";
@@ -163,9 +166,12 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
         }
         // Messages a limit holds are weighed again under the new limits at the next claim, rather
         // than waiting out a time the old ones set.
+        // Rows a claim has locked are being weighed by it already (and waiting for them while
+        // holding the route could deadlock with that claim); orphans and dead letters stay put.
         const auto released = tx.exec_params(
-            "UPDATE messages SET run_at = now(), updated_at = now() WHERE origin = $1 AND destination = $2"
-            " AND held_reason IS NOT NULL AND lease_owner IS NULL AND run_at > now()",
+            "UPDATE messages SET run_at = now(), updated_at = now() WHERE id IN (SELECT id FROM messages"
+            " WHERE origin = $1 AND destination = $2 AND held_reason IS NOT NULL AND lease_owner IS NULL"
+            " AND run_at > now() AND state NOT IN ('orphaned', 'failed_permanent') FOR UPDATE SKIP LOCKED)",
             static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
         tx.exec_params(
             "INSERT INTO audit_log (actor, action, target, reason, before, after)"

@@ -288,41 +288,95 @@ TEST_CASE("the 24-hour notional cap holds transfers until the window has room", 
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{290});
 }
 
-TEST_CASE("the cap holds a transfer 24 hours after it was observed at most (the release timer)",
+TEST_CASE("the cap holds a transfer 24 hours at most from when it first held it (the release timer)",
           "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();
     db::Queue queue(conn);
+    const auto sql = [&](const std::string& statement) { pqxx::nontransaction(conn.raw()).exec(statement); };
     db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{100}}, "ops", "cap");
     const auto fill = test_message(0, 901, 902, u256{90});
     const auto over = test_message(1, 901, 902, u256{50});     // waits for room
     const auto huge = test_message(2, 901, 902, u256{1'000});  // more than the whole cap
     REQUIRE(queue.enqueue(std::vector{fill}).inserted == 1);
     REQUIRE(queue.claim(MessageState::kObserved, 10, "w", 30s).size() == 1);
-    // The two arrive 20 hours before the window frees room (the flow is 4 hours old).
-    pqxx::nontransaction(conn.raw()).exec("UPDATE route_flows SET admitted_at = now() - interval '4 hours'");
     REQUIRE(queue.enqueue(std::vector{over, huge}).inserted == 2);
-    pqxx::nontransaction(conn.raw())
-        .exec("UPDATE messages SET observed_at = now() - interval '10 hours' WHERE lease_owner IS NULL");
     CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
-    const auto now = db_now(conn);
-    // Room comes back in 20 hours, the release timer fires in 14: the earlier wins.
+    CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE cap_held_at IS NOT NULL") == 2);
+
+    // Held 10 hours ago, the flow 4 hours old: room comes back in 20 hours, the timer runs out in
+    // 14, and the earlier wins. Weighing again keeps the time it was first held.
+    sql("UPDATE route_flows SET admitted_at = now() - interval '4 hours'");
+    sql("UPDATE messages SET cap_held_at = now() - interval '10 hours', run_at = now() WHERE lease_owner IS "
+        "NULL");
+    const auto held_since = scalar(conn, "SELECT max(epoch_us(cap_held_at)) FROM messages");
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    CHECK(scalar(conn, "SELECT max(epoch_us(cap_held_at)) FROM messages") == held_since);
+    const auto release = db::Timestamp(std::chrono::microseconds(held_since)) + 24h;
     const auto held_over = db::find_message(conn, over.id);
     CHECK(held_over->held_reason == "daily_cap");
-    CHECK(*held_over->run_at == held_over->observed_at + 24h);
-    CHECK(*held_over->run_at > now + 13h);
+    CHECK(*held_over->run_at == release);
     const auto held_huge = db::find_message(conn, huge.id);
     CHECK(held_huge->held_reason == "exceeds_daily_cap");
-    CHECK(*held_huge->run_at == held_huge->observed_at + 24h);
+    CHECK(*held_huge->run_at == release);
 
-    // 24 hours after they were observed both go through, and count against the window.
-    pqxx::nontransaction(conn.raw())
-        .exec(
-            "UPDATE messages SET observed_at = observed_at - interval '14 hours', run_at = now()"
-            " WHERE lease_owner IS NULL");
-    const auto released = queue.claim(MessageState::kObserved, 10, "w", 30s);
-    CHECK(released.size() == 2);
-    CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{1'140});
+    // When it runs out both go through, and do not count against the window.
+    sql("UPDATE messages SET cap_held_at = cap_held_at - interval '14 hours', run_at = now()"
+        " WHERE lease_owner IS NULL");
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).size() == 2);
+    CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{90});
+
+    // Time spent paused does not run the timer: a transfer observed two days ago on a route
+    // paused since is weighed afresh when the route resumes, and held.
+    const auto late = test_message(3, 901, 902, u256{50}, 555);
+    REQUIRE(db::pause_routes(conn, {.origin = 901, .destination = 902}, "ops", "incident").changed == 1);
+    REQUIRE(queue.enqueue(std::vector{late}).inserted == 1);
+    sql("UPDATE messages SET observed_at = now() - interval '48 hours' WHERE lease_owner IS NULL");
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    REQUIRE(db::resume_routes(conn, {.origin = 901, .destination = 902}, "ops", "over").changed == 1);
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    const auto held_late = db::find_message(conn, late.id);
+    CHECK(held_late->held_reason == "daily_cap");
+    CHECK(*held_late->run_at > db_now(conn) + 19h);  // when the 90 leaves the window
+
+    // An orphan stays one when the route's limits change (it leaves the queue, limits or not).
+    CHECK(queue.orphan_block(901, late.block_hash) == 1);
+    CHECK(!db::find_message(conn, late.id)->held_reason);
+    db::update_route(conn, {.origin = 901, .destination = 902, .clear_daily_cap = true}, "ops", "uncap");
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    const auto orphan = db::find_message(conn, late.id);
+    CHECK(orphan->state == MessageState::kOrphaned);
+    CHECK(!orphan->run_at);
+}
+
+TEST_CASE("a pause and a route created at the same moment: the route ends up paused", "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    REQUIRE(queue.enqueue(test_messages(1, 0, 901, 902, "a")).inserted == 1);
+    // A route being created (its transaction still open) while an operator pauses the chain.
+    auto creator = pg.connect();
+    pqxx::work creating(creator.raw());
+    creating.exec("INSERT INTO routes (origin, destination) VALUES (950, 902)");
+    std::optional<db::RouteChange> change;
+    std::thread pauser([&] {
+        auto conn2 = pg.connect();
+        change = db::pause_routes(conn2, {.chain = 902}, "alice", "902 halted");
+    });
+    // The pause waits for the creation (on the route-pause lock) rather than missing it.
+    bool waiting = false;
+    for (int i = 0; i < 200 && !waiting; ++i) {
+        waiting =
+            scalar(conn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1;
+        if (!waiting) std::this_thread::sleep_for(10ms);
+    }
+    CHECK(waiting);
+    creating.commit();
+    pauser.join();
+    REQUIRE(change);
+    CHECK(change->matched == 2);
+    CHECK(change->changed == 2);
+    CHECK(route(db::list_routes(conn), 950, 902).paused);
 }
 
 TEST_CASE("a claim sums a capped route's 24-hour window once, not once per message", "[db][routes]") {

@@ -1,8 +1,11 @@
 -- Route control an incident can rely on.
--- A pause wider than one route (from, to or touching a chain, or all) stands: routes that appear
--- later, when their first message is observed or an operator sets them up, start paused.
--- The 24-hour cap gets Wormhole's release timer: it holds a transfer 24 hours at most, so that
--- one larger than the whole cap is not held for ever.
+-- A pause stands for its scope (one route, from, to or touching a chain, or all): routes that
+-- appear later inside it, when their first message is observed or an operator sets them up,
+-- start paused. Pauses made before this migration stand for their routes.
+-- The 24-hour cap gets Wormhole's release timer: it holds a transfer 24 hours at most, counted
+-- from when it first held it, and a transfer released by the timer does not count against the
+-- window. (Transfers larger than the whole cap, which 0002 held for ever, go through 24 hours
+-- after this migration's first claim weighs them: pause their route to stop that.)
 
 -- Standing pauses, one per scope. A pause of one route that does not exist yet stands too. A
 -- resume lifts those inside its scope.
@@ -17,6 +20,20 @@ CREATE TABLE route_pauses (
   UNIQUE NULLS NOT DISTINCT (origin, destination, chain),
   CHECK (chain IS NULL OR (origin IS NULL AND destination IS NULL))
 );
+
+-- Pauses made before: each stands for its route.
+INSERT INTO route_pauses (origin, destination, paused_by, reason, paused_at)
+SELECT origin, destination, coalesce(nullif(paused_by, ''), 'unknown'), paused_reason, coalesce(paused_at, now())
+  FROM routes WHERE paused;
+
+-- Pausing and creating a route exclude each other (a pause takes this lock exclusively, a route's
+-- creation shared): otherwise a route created while a pause runs could miss it on both sides,
+-- the pause's UPDATE not seeing the uncommitted route and the route's trigger not seeing the
+-- uncommitted pause.
+CREATE FUNCTION route_pauses_lock_key() RETURNS bigint
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $$ SELECT hashtext('causeway route_pauses ' || current_schema())::bigint $$;
 
 -- "901->902", "from 901", "to 902", "touching 901", "all routes" (as `causeway routes` says them).
 CREATE FUNCTION route_pause_scope(p route_pauses) RETURNS text
@@ -39,6 +56,8 @@ DECLARE
   p route_pauses;
 BEGIN
   IF NOT NEW.paused THEN
+    -- Waits for a pause being made; this function is volatile, so the query below then sees it.
+    PERFORM pg_advisory_xact_lock_shared(route_pauses_lock_key());
     SELECT * INTO p FROM route_pauses
      WHERE (origin IS NULL OR origin = NEW.origin) AND (destination IS NULL OR destination = NEW.destination)
        AND (chain IS NULL OR chain = NEW.origin OR chain = NEW.destination)
@@ -79,11 +98,14 @@ $$;
 CREATE TRIGGER routes_standing_pause_audit AFTER INSERT ON routes
   FOR EACH ROW WHEN (NEW.paused) EXECUTE FUNCTION routes_audit_standing_pause();
 
+-- When the daily cap first held the message: its release timer runs from here.
+ALTER TABLE messages ADD COLUMN cap_held_at timestamptz;
+
 -- Leases up to p_limit messages queued for p_stage whose run_at has come and whose route is not
 -- paused, oldest first, skipping rows other workers hold. Messages of a limited route are charged
 -- against its limits once, at their first claim; those over a limit stay queued with run_at set to
 -- when they become eligible and held_reason saying which limit. The daily cap holds a transfer
--- 24 hours after it was observed at most.
+-- 24 hours at most from when it first held it.
 CREATE OR REPLACE FUNCTION claim_messages(p_stage message_state, p_limit integer, p_owner text, p_lease interval)
 RETURNS SETOF messages
 LANGUAGE plpgsql
@@ -115,6 +137,8 @@ DECLARE
   v_used_keys bigint[] := '{}';
   v_used_sums numeric[] := '{}';
   v_pos integer;
+  v_released boolean;  -- over the cap, but its release timer ran out: admitted, not counted
+  v_cap_held boolean;  -- the cap holds it now
 BEGIN
   SELECT coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE paused), '{}'),
          coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE limited AND NOT paused), '{}')
@@ -143,7 +167,7 @@ BEGIN
   PERFORM set_config('synchronous_commit', 'on', true);
 
   FOR rec IN
-    SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, r.rate_per_second, r.burst,
+    SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, m.cap_held_at, r.rate_per_second, r.burst,
            r.daily_cap, r.big_transfer_threshold, r.big_transfer_delay
       FROM messages m
       JOIN routes r ON r.origin = m.origin AND r.destination = m.destination
@@ -155,6 +179,8 @@ BEGIN
   LOOP
     v_eligible := NULL;
     v_reason := NULL;
+    v_released := false;
+    v_cap_held := false;
     v_big := rec.big_transfer_threshold IS NOT NULL AND rec.amount >= rec.big_transfer_threshold;
 
     IF v_big AND rec.observed_at + rec.big_transfer_delay > now() THEN
@@ -181,12 +207,16 @@ BEGIN
       ELSE
         v_used := v_used_sums[v_pos];
       END IF;
-      -- Wormhole governor's release timer: the cap holds a transfer 24 hours after it was observed
-      -- at most, so one larger than the whole cap, or one a steady stream keeps out, still moves
-      -- (and counts against the window like any other).
-      IF v_used + rec.amount > rec.daily_cap AND rec.observed_at + interval '24 hours' > now() THEN
+      -- Wormhole governor's release timer: the cap holds a transfer 24 hours at most, from when it
+      -- first held it (a pause or a backlog before that does not count), so one larger than the
+      -- whole cap, or one a steady stream keeps out, still moves. Released so, it does not count
+      -- against the window (as in Wormhole): one huge transfer cannot freeze the route for a day.
+      IF v_used + rec.amount > rec.daily_cap
+         AND rec.cap_held_at IS NOT NULL AND rec.cap_held_at + interval '24 hours' <= now() THEN
+        v_released := true;
+      ELSIF v_used + rec.amount > rec.daily_cap THEN
         IF rec.amount > rec.daily_cap THEN
-          v_eligible := rec.observed_at + interval '24 hours';
+          v_eligible := coalesce(rec.cap_held_at, now()) + interval '24 hours';
           v_reason := 'exceeds_daily_cap';
         ELSE
           -- Eligible once enough of the window's flow has aged out, or at the release time.
@@ -197,9 +227,10 @@ BEGIN
                AND admitted_at > now() - interval '24 hours') f
            WHERE v_used - f.aged + rec.amount <= rec.daily_cap
            ORDER BY f.admitted_at LIMIT 1;
-          v_eligible := least(v_eligible, rec.observed_at + interval '24 hours');
+          v_eligible := least(v_eligible, coalesce(rec.cap_held_at, now()) + interval '24 hours');
           v_reason := 'daily_cap';
         END IF;
+        v_cap_held := true;
       END IF;
     END IF;
 
@@ -224,14 +255,15 @@ BEGIN
     END IF;
 
     IF v_eligible IS NULL THEN
-      IF rec.daily_cap IS NOT NULL AND NOT v_big THEN
+      IF rec.daily_cap IS NOT NULL AND NOT v_big AND NOT v_released THEN
         INSERT INTO route_flows (origin, destination, message_id, amount)
         VALUES (rec.origin, rec.destination, rec.id, rec.amount);
         v_used_sums[v_pos] := v_used_sums[v_pos] + rec.amount;
       END IF;
       v_ids := v_ids || rec.id;
     ELSE
-      UPDATE messages SET run_at = v_eligible, held_reason = v_reason, updated_at = now()
+      UPDATE messages SET run_at = v_eligible, held_reason = v_reason, updated_at = now(),
+             cap_held_at = CASE WHEN v_cap_held THEN coalesce(cap_held_at, now()) ELSE cap_held_at END
        WHERE id = rec.id;
     END IF;
   END LOOP;

@@ -463,8 +463,8 @@ int routes_pause(const ScopeArgs& args, const db::RouteScope& scope, const std::
         std::cout << "no route exists yet (" << scope.describe() << ")";
         if (!pause) std::cout << ": nothing resumed";
     } else if (change.changed == 0) {
-        std::cout << "nothing changed (" << scope.describe() << "): " << plural(change.matched, "route")
-                  << " already " << verb << ": " << join(already);
+        std::cout << (change.standing_added ? "" : "nothing changed ") << "(" << scope.describe()
+                  << "): " << plural(change.matched, "route") << " already " << verb << ": " << join(already);
     } else {
         std::cout << verb << " " << plural(change.changed, "route") << " (" << scope.describe()
                   << "): " << join(changed);
@@ -589,7 +589,12 @@ int routes_set(const SetArgs& args, const db::RouteUpdate& update, const std::st
     }
     const std::string now_text = limits_text(*after);
     if (before == nullptr) {
-        std::cout << "route " << name << " created: " << now_text << std::endl;
+        std::cout << "route " << name << " created: " << now_text;
+        if (after->paused) {
+            std::cout << "; paused under a standing pause by " << after->paused_by.value_or("?")
+                      << (after->paused_reason ? ": " + *after->paused_reason : std::string{});
+        }
+        std::cout << std::endl;
     } else if (limits_text(*before) == now_text) {
         std::cout << "route " << name << " unchanged: " << now_text << std::endl;
     } else {
