@@ -173,6 +173,15 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
             if (!inserted.contains(m->id)) known.push_back(m);
         }
         if (!known.empty()) {
+            // Where each known message was seen now, as $1..$4 of both statements below.
+            const auto known_ids =
+                sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); });
+            const auto known_blocks =
+                sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); });
+            const auto known_hashes = sql::bytea_array(
+                known, [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); });
+            const auto known_log_indexes =
+                sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); });
             const auto revived = tx.exec_params(
                 "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
                 "   source_block_number = v.block_number, source_block_hash = v.block_hash,"
@@ -180,11 +189,7 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                 " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
                 "   AS v(id, block_number, block_hash, log_index)"
                 " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.state = 'orphaned'",
-                sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); }),
-                sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); }),
-                sql::bytea_array(known,
-                                 [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); }),
-                sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); }));
+                known_ids, known_blocks, known_hashes, known_log_indexes);
             result.revived = static_cast<std::size_t>(revived.affected_rows());
             // Seen again in another block before any transaction carried it: the old block was
             // reorged away (whether or not orphan_block() has run yet), so the stored block follows
@@ -213,11 +218,7 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                     "   AS v(id, block_number, block_hash, log_index)"
                     " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.source_block_hash <> v.block_hash"
                     "   AND m.stage IN ('observed', 'verified') AND m.state <> 'orphaned'",
-                sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); }),
-                sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); }),
-                sql::bytea_array(known,
-                                 [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); }),
-                sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); }));
+                known_ids, known_blocks, known_hashes, known_log_indexes);
             result.moved = static_cast<std::size_t>(moved.affected_rows());
         }
         result.duplicates = messages.size() - result.inserted - result.revived - result.moved;

@@ -47,6 +47,18 @@ AS $$
     ELSE 'all routes' END
 $$;
 
+-- The oldest standing pause covering a route (all NULL when none does). VOLATILE: each call reads
+-- what is committed by then.
+CREATE FUNCTION standing_pause_over(p_origin bigint, p_destination bigint) RETURNS route_pauses
+LANGUAGE sql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+  SELECT * FROM route_pauses
+   WHERE (origin IS NULL OR origin = p_origin) AND (destination IS NULL OR destination = p_destination)
+     AND (chain IS NULL OR chain = p_origin OR chain = p_destination)
+   ORDER BY paused_at, id LIMIT 1
+$$;
+
 -- A route created while a standing pause covers it starts paused, by the oldest such pause.
 CREATE FUNCTION routes_apply_standing_pause() RETURNS trigger
 LANGUAGE plpgsql
@@ -58,11 +70,8 @@ BEGIN
   IF NOT NEW.paused THEN
     -- Waits for a pause being made; this function is volatile, so the query below then sees it.
     PERFORM pg_advisory_xact_lock_shared(route_pauses_lock_key());
-    SELECT * INTO p FROM route_pauses
-     WHERE (origin IS NULL OR origin = NEW.origin) AND (destination IS NULL OR destination = NEW.destination)
-       AND (chain IS NULL OR chain = NEW.origin OR chain = NEW.destination)
-     ORDER BY paused_at, id LIMIT 1;
-    IF FOUND THEN
+    p := standing_pause_over(NEW.origin, NEW.destination);
+    IF p.id IS NOT NULL THEN
       NEW.paused := true;
       NEW.paused_by := p.paused_by;
       NEW.paused_reason := p.reason;
@@ -83,10 +92,7 @@ AS $$
 DECLARE
   p route_pauses;
 BEGIN
-  SELECT * INTO p FROM route_pauses
-   WHERE (origin IS NULL OR origin = NEW.origin) AND (destination IS NULL OR destination = NEW.destination)
-     AND (chain IS NULL OR chain = NEW.origin OR chain = NEW.destination)
-   ORDER BY paused_at, id LIMIT 1;
+  p := standing_pause_over(NEW.origin, NEW.destination);
   INSERT INTO audit_log (actor, action, target, reason, after)
   VALUES (NEW.paused_by, 'route.pause', NEW.origin || '->' || NEW.destination,
           'created under the standing pause (' || CASE WHEN p.id IS NULL THEN '?' ELSE route_pause_scope(p) END || ')'
