@@ -182,13 +182,16 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                 known, [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); });
             const auto known_log_indexes =
                 sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); });
+            const std::string to_new_block =
+                " source_block_number = v.block_number, source_block_hash = v.block_hash, log_index = "
+                "v.log_index,"
+                " updated_at = now() FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
+                " AS v(id, block_number, block_hash, log_index) WHERE m.id = ANY ($1::bytea[]) AND m.id = "
+                "v.id";
             const auto revived = tx.exec_params(
                 "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
-                "   source_block_number = v.block_number, source_block_hash = v.block_hash,"
-                "   log_index = v.log_index, observed_at = now(), updated_at = now()"
-                " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
-                "   AS v(id, block_number, block_hash, log_index)"
-                " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.state = 'orphaned'",
+                " observed_at = now()," +
+                    to_new_block + " AND m.state = 'orphaned'",
                 known_ids, known_blocks, known_hashes, known_log_indexes);
             result.revived = static_cast<std::size_t>(revived.affected_rows());
             // Seen again in another block before any transaction carried it: the old block was
@@ -211,13 +214,9 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                     if_restart("stage", "'observed'") + ", " + if_restart("run_at", "now()") + ", " +
                     if_restart("attempts", "0") + ", " + if_restart("lease_owner", "NULL") + ", " +
                     if_restart("lease_expires_at", "NULL") + ", " + if_restart("held_reason", "NULL") + ", " +
-                    if_restart("observed_at", "now()") +
-                    ", source_block_number = v.block_number, source_block_hash = v.block_hash,"
-                    " log_index = v.log_index, updated_at = now()"
-                    " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
-                    "   AS v(id, block_number, block_hash, log_index)"
-                    " WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id AND m.source_block_hash <> v.block_hash"
-                    "   AND m.stage IN ('observed', 'verified') AND m.state <> 'orphaned'",
+                    if_restart("observed_at", "now()") + "," + to_new_block +
+                    " AND m.source_block_hash <> v.block_hash AND m.stage IN ('observed', 'verified')"
+                    " AND m.state <> 'orphaned'",
                 known_ids, known_blocks, known_hashes, known_log_indexes);
             result.moved = static_cast<std::size_t>(moved.affected_rows());
         }
