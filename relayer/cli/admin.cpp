@@ -463,8 +463,14 @@ int routes_pause(const ScopeArgs& args, const db::RouteScope& scope, const std::
         std::cout << "no route exists yet (" << scope.describe() << ")";
         if (!pause) std::cout << ": nothing resumed";
     } else if (change.changed == 0) {
-        std::cout << (change.standing_added ? "" : "nothing changed ") << "(" << scope.describe()
-                  << "): " << plural(change.matched, "route") << " already " << verb << ": " << join(already);
+        const bool standing_changed = pause ? change.standing_added : !change.standing_lifted.empty();
+        if (standing_changed) {
+            std::cout << plural(change.matched, "route") << " already " << verb << " (" << scope.describe()
+                      << "): " << join(already);
+        } else {
+            std::cout << "nothing changed (" << scope.describe() << "): " << plural(change.matched, "route")
+                      << " already " << verb << ": " << join(already);
+        }
     } else {
         std::cout << verb << " " << plural(change.changed, "route") << " (" << scope.describe()
                   << "): " << join(changed);

@@ -513,6 +513,15 @@ TEST_CASE("routes set: limits an operator sets show in the list and the audit lo
           "route 930->931 created: mode committee, rate -, daily cap 5, big transfers -; paused under a "
           "standing"
           " pause by alice: 931 halted\n");
+    r = cli.run({"routes", "resume", "--chain", "931", "--actor", "bob"});
+    CHECK(r.out == "resumed 1 route (touching 931): 930->931; standing pause lifted: touching 931\n");
+    // Every route already active, but a standing pause is lifted: something did change.
+    REQUIRE(
+        cli.run({"routes", "pause", "--chain", "999", "--reason", "drill", "--actor", "alice"}).exit_code ==
+        0);
+    r = cli.run({"routes", "resume", "--all", "--actor", "bob"});
+    CHECK(contains(r.out, " already resumed (all routes): "));
+    CHECK(r.out.ends_with("; standing pause lifted: touching 999\n"));
 }
 
 TEST_CASE("messages list and inspect", "[cli][admin]") {
