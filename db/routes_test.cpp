@@ -379,6 +379,33 @@ TEST_CASE("a pause and a route created at the same moment: the route ends up pau
     CHECK(route(db::list_routes(conn), 950, 902).paused);
 }
 
+TEST_CASE("messages of limited routes keep their place in line behind a backlog of other work",
+          "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1'000}}, "ops", "cap");
+    // Six capped transfers (one over the cap), then a backlog of unlimited work that would fill
+    // every batch.
+    std::vector<db::NewMessage> capped;
+    for (uint32_t i = 0; i < 5; ++i) capped.push_back(test_message(i, 901, 902, u256{10}));
+    capped.push_back(test_message(5, 901, 902, u256{5'000}));
+    REQUIRE(queue.enqueue(capped).inserted == 6);
+    REQUIRE(queue.enqueue(test_messages(40, 0, 903, 902, "backlog")).inserted == 40);
+
+    // The first batch of 10 takes the five oldest it may (capped) and five of the backlog; the one
+    // over the cap steps aside without taking a place.
+    const auto first = queue.claim(MessageState::kObserved, 10, "w", 30s);
+    REQUIRE(first.size() == 10);
+    for (std::size_t i = 0; i < 5; ++i) CHECK(first[i].id == capped[i].id);
+    for (std::size_t i = 5; i < 10; ++i) CHECK(first[i].message.origin == 903);
+    CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{50});
+    CHECK(db::find_message(conn, capped[5].id)->held_reason == "exceeds_daily_cap");
+    const auto second = queue.claim(MessageState::kObserved, 10, "w", 30s);
+    CHECK(second.size() == 10);
+    for (const auto& m : second) CHECK(m.message.origin == 903);
+}
+
 TEST_CASE("a claim sums a capped route's 24-hour window once, not once per message", "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();
@@ -421,8 +448,9 @@ TEST_CASE("a claim that charges route limits commits durably, whatever the calle
     test::Postgres pg;
     auto conn = pg.migrated();
     db::Queue queue(conn);
-    REQUIRE(queue.enqueue(test_messages(2, 0, 901, 902, "a")).inserted == 2);
+    // The unlimited route's two first in line, then the capped route's.
     REQUIRE(queue.enqueue(test_messages(2, 0, 902, 901, "b")).inserted == 2);
+    REQUIRE(queue.enqueue(test_messages(2, 0, 901, 902, "a")).inserted == 2);
     db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1000}}, "ops", "cap");
     // What the transaction commits with after a claim that the caller began with
     // synchronous_commit off (as Queue::claim does).
