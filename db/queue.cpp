@@ -183,26 +183,22 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
             const auto known_log_indexes =
                 sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); });
             const std::string to_new_block =
-                " source_block_number = v.block_number, source_block_hash = v.block_hash, log_index = "
-                "v.log_index,"
-                " updated_at = now() FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
+                " source_block_number = v.block_number, source_block_hash = v.block_hash,"
+                " log_index = v.log_index, updated_at = now()"
+                " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
                 " AS v(id, block_number, block_hash, log_index) WHERE m.id = ANY ($1::bytea[]) AND m.id = "
                 "v.id";
-            const auto revived = tx.exec_params(
-                "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
-                " observed_at = now()," +
-                    to_new_block + " AND m.state = 'orphaned'",
-                known_ids, known_blocks, known_hashes, known_log_indexes);
-            result.revived = static_cast<std::size_t>(revived.affected_rows());
             // Seen again in another block before any transaction carried it: the old block was
             // reorged away (whether or not orphan_block() has run yet), so the stored block follows
-            // the new one, and the message starts over from `observed` to be verified against it.
-            // A verifier holding it loses its lease. Two keep their state: a dead letter (an
-            // operator's retry runs it at the new block) and a verified message a submitter holds
-            // now, which may be on its way in a transaction. A route's limits are not charged
-            // twice. Rows whose block is unchanged are not touched (nor locked): a replayed range
-            // costs nothing.
-            // Judged on the row as locked, so that a submitter's claim that just committed counts.
+            // the new one and the message is to be verified again, against it (stage `observed`).
+            // It starts over from `observed` at once, a verifier holding it losing its lease,
+            // unless it is a dead letter (an operator's retry runs it from verification) or a
+            // verified message a submitter holds now, which may be on its way in a transaction:
+            // if that attempt fails or the lease runs out, it is verified again first. A route's
+            // limits are not charged twice. Rows whose block is unchanged are not touched (nor
+            // locked): a replayed range costs nothing. Judged on the row as locked, so that a
+            // submitter's claim that just committed counts. Before the orphans' revival below, so
+            // that an orphan_block() committing in between leaves the row to that revival.
             const std::string restart =
                 "(m.state <> 'failed_permanent' AND (m.stage = 'observed' OR m.lease_owner IS NULL"
                 " OR m.lease_expires_at <= now()))";
@@ -210,15 +206,21 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                 return column + " = CASE WHEN " + restart + " THEN " + value + " ELSE m." + column + " END";
             };
             const auto moved = tx.exec_params(
-                "UPDATE messages m SET " + if_restart("state", "'observed'") + ", " +
-                    if_restart("stage", "'observed'") + ", " + if_restart("run_at", "now()") + ", " +
-                    if_restart("attempts", "0") + ", " + if_restart("lease_owner", "NULL") + ", " +
-                    if_restart("lease_expires_at", "NULL") + ", " + if_restart("held_reason", "NULL") + ", " +
-                    if_restart("observed_at", "now()") + "," + to_new_block +
+                "UPDATE messages m SET stage = 'observed', " + if_restart("state", "'observed'") + ", " +
+                    if_restart("run_at", "now()") + ", " + if_restart("attempts", "0") + ", " +
+                    if_restart("lease_owner", "NULL") + ", " + if_restart("lease_expires_at", "NULL") + ", " +
+                    if_restart("held_reason", "NULL") + ", " + if_restart("observed_at", "now()") + "," +
+                    to_new_block +
                     " AND m.source_block_hash <> v.block_hash AND m.stage IN ('observed', 'verified')"
                     " AND m.state <> 'orphaned'",
                 known_ids, known_blocks, known_hashes, known_log_indexes);
             result.moved = static_cast<std::size_t>(moved.affected_rows());
+            const auto revived = tx.exec_params(
+                "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
+                " observed_at = now()," +
+                    to_new_block + " AND m.state = 'orphaned'",
+                known_ids, known_blocks, known_hashes, known_log_indexes);
+            result.revived = static_cast<std::size_t>(revived.affected_rows());
         }
         result.duplicates = messages.size() - result.inserted - result.revived - result.moved;
         if (result.inserted + result.revived + result.moved > 0)

@@ -358,27 +358,35 @@ TEST_CASE("a message seen in a new block before its old one is orphaned starts o
         CHECK(!m->lease_owner);
         CHECK(m->attempts == 0);
     }
-    // 1 may be on its way in a transaction: it keeps its state and its submitter.
+    // 1 may be on its way in a transaction: it keeps its state and its submitter, but is to be
+    // verified again (stage observed) should that attempt fail or its lease run out.
     const auto submitting = db::find_message(conn, on_a[1].id);
     CHECK(submitting->state == MessageState::kVerified);
+    CHECK(submitting->stage == MessageState::kObserved);
     CHECK(submitting->lease_owner == "s");
-    // A dead letter stays one (an operator's retry runs it at the new block).
+    // A dead letter stays one; an operator's retry runs it from verification, at the new block.
     const auto dead = db::find_message(conn, on_a[5].id);
     CHECK(dead->state == MessageState::kFailedPermanent);
+    CHECK(dead->stage == MessageState::kObserved);
     CHECK(!dead->run_at);
     const auto carried = db::find_message(conn, on_a[2].id);
     CHECK(carried->state == MessageState::kSubmitted);
     CHECK(carried->block_hash == on_a[2].block_hash);
-    // The worker verifying 0 against the old block has lost it; the submitter keeps 1.
+    // The worker verifying 0 against the old block has lost it. The submitter's attempt with 1
+    // fails: it goes back to verification.
     CHECK(queue.advance(ids({0}), "w").lost.size() == 1);
-    CHECK(queue.advance(std::vector<db::Advance>{{on_a[1].id, MessageState::kSubmitted, std::nullopt}}, "s")
-              .advanced == 1);
+    REQUIRE(queue.retry(on_a[1].id, "s", db::ErrorClass::kRpcTimeout, "timeout").outcome ==
+            db::RetryResult::Outcome::kScheduled);
+    CHECK(db::find_message(conn, on_a[1].id)->stage == MessageState::kObserved);
+    REQUIRE(db::retry_message(conn, on_a[5].id, "ops", "reorg"));
+    CHECK(db::find_message(conn, on_a[5].id)->stage == MessageState::kObserved);
+    pqxx::nontransaction(conn.raw()).exec("UPDATE messages SET run_at = now() WHERE state = 'retrying'");
 
     // The reorg of block 300 is noticed afterwards: nothing is left on it to orphan (the
     // submitted one is past orphaning too).
     CHECK(queue.orphan_block(901, on_a[0].block_hash) == 0);
     const auto again = queue.claim(MessageState::kObserved, 10, "w2", 30s);
-    CHECK(again.size() == 3);
+    CHECK(again.size() == 5);  // all but the submitted one
     for (const auto& m : again) CHECK(m.block_number == 301);
     // Replaying block 300' changes nothing: the lease w2 took stays.
     const auto replay = queue.enqueue(on_b);

@@ -31,7 +31,7 @@ RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_vi
                   : "paused = false, paused_by = NULL, paused_reason = NULL, paused_at = NULL";
         const auto row = tx.exec_params1(
             "WITH target AS (SELECT * FROM routes WHERE " + std::string(kScope) +
-                " FOR UPDATE),"
+                " ORDER BY origin, destination FOR UPDATE),"
                 " changed AS (UPDATE routes r SET " +
                 set +
                 ", updated_at = now() FROM target t"

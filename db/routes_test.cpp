@@ -406,6 +406,36 @@ TEST_CASE("messages of limited routes keep their place in line behind a backlog 
     for (const auto& m : second) CHECK(m.message.origin == 903);
 }
 
+TEST_CASE("a claim that waits for a route weighs its messages by what the route says then", "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1'000}}, "ops", "cap");
+    REQUIRE(queue.enqueue(std::vector{test_message(0, 901, 902, u256{600})}).inserted == 1);
+    // An operator's change holds the route's row while a claim starts.
+    auto other = pg.connect();
+    pqxx::work change(other.raw());
+    change.exec("UPDATE routes SET daily_cap = 500 WHERE origin = 901 AND destination = 902");
+    std::vector<db::QueuedMessage> claimed;
+    std::thread claimer([&] {
+        auto conn2 = pg.connect();
+        db::Queue q(conn2);
+        claimed = q.claim(MessageState::kObserved, 10, "w", 30s);
+    });
+    bool waiting = false;
+    for (int i = 0; i < 200 && !waiting; ++i) {
+        waiting = scalar(conn, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
+        if (!waiting) std::this_thread::sleep_for(10ms);
+    }
+    CHECK(waiting);
+    change.commit();
+    claimer.join();
+    // Weighed against the new cap of 500, not the 1,000 it read before it waited.
+    CHECK(claimed.empty());
+    CHECK(db::find_message(conn, test_message(0, 901, 902, u256{600}).id)->held_reason ==
+          "exceeds_daily_cap");
+}
+
 TEST_CASE("a claim sums a capped route's 24-hour window once, not once per message", "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();

@@ -134,6 +134,7 @@ DECLARE
   v_round integer;
   v_candidates bytea[];
   rec record;
+  v_route routes;  -- the route of rec, read under its row lock
   v_tokens double precision;
   v_refilled timestamptz;
   v_used numeric;
@@ -183,32 +184,37 @@ BEGIN
       -- Charging limits writes the route's bucket and 24-hour flows: whatever the caller chose, this
       -- transaction's commit waits for the disk, so a crash cannot forget a charge.
       PERFORM set_config('synchronous_commit', 'on', true);
+      -- The limited routes are locked at once, in key order, as pauses lock routes: claims that
+      -- meet routes in different orders would otherwise deadlock.
+      PERFORM 1 FROM routes WHERE origin * 4294967296 + destination = ANY (v_limited)
+        ORDER BY origin, destination FOR UPDATE;
 
       FOR rec IN
-        SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, m.cap_held_at, r.rate_per_second, r.burst,
-               r.daily_cap, r.big_transfer_threshold, r.big_transfer_delay
+        SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, m.cap_held_at
           FROM messages m
-          JOIN routes r ON r.origin = m.origin AND r.destination = m.destination
          WHERE m.id = ANY (v_candidates) AND m.stage = p_stage AND m.run_at <= now()
            AND m.limit_admitted_at IS NULL
          ORDER BY m.run_at, m.seq
            FOR UPDATE OF m SKIP LOCKED
       LOOP
+        -- Admissions on one route are serialised on its row (the bucket and the window are shared).
+        -- Its pause and limits are read under that lock: an operator's change that committed while
+        -- this claim waited for it counts.
+        SELECT * INTO v_route FROM routes WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
+        CONTINUE WHEN v_route.paused;
         v_eligible := NULL;
         v_reason := NULL;
         v_released := false;
         v_cap_held := false;
-        v_big := rec.big_transfer_threshold IS NOT NULL AND rec.amount >= rec.big_transfer_threshold;
+        v_big := v_route.big_transfer_threshold IS NOT NULL AND rec.amount >= v_route.big_transfer_threshold;
 
-        IF v_big AND rec.observed_at + rec.big_transfer_delay > now() THEN
-          v_eligible := rec.observed_at + rec.big_transfer_delay;
+        IF v_big AND rec.observed_at + v_route.big_transfer_delay > now() THEN
+          v_eligible := rec.observed_at + v_route.big_transfer_delay;
           v_reason := 'big_transfer_delay';
         END IF;
 
-        -- Admissions on one route are serialised on its row (the bucket and the window are shared).
-        PERFORM 1 FROM routes WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
 
-        IF v_eligible IS NULL AND NOT v_big AND rec.daily_cap IS NOT NULL THEN
+        IF v_eligible IS NULL AND NOT v_big AND v_route.daily_cap IS NOT NULL THEN
           v_pos := array_position(v_used_keys, rec.origin * 4294967296 + rec.destination);
           IF v_pos IS NULL THEN
             -- Flows that left the window count for nothing any more: drop them (the route is locked).
@@ -228,11 +234,11 @@ BEGIN
           -- first held it (a pause or a backlog before that does not count), so one larger than the
           -- whole cap, or one a steady stream keeps out, still moves. Released so, it does not count
           -- against the window (as in Wormhole): one huge transfer cannot freeze the route for a day.
-          IF v_used + rec.amount > rec.daily_cap
+          IF v_used + rec.amount > v_route.daily_cap
              AND rec.cap_held_at IS NOT NULL AND rec.cap_held_at + interval '24 hours' <= now() THEN
             v_released := true;
-          ELSIF v_used + rec.amount > rec.daily_cap THEN
-            IF rec.amount > rec.daily_cap THEN
+          ELSIF v_used + rec.amount > v_route.daily_cap THEN
+            IF rec.amount > v_route.daily_cap THEN
               v_eligible := coalesce(rec.cap_held_at, now()) + interval '24 hours';
               v_reason := 'exceeds_daily_cap';
             ELSE
@@ -242,7 +248,7 @@ BEGIN
                   FROM route_flows
                  WHERE origin = rec.origin AND destination = rec.destination
                    AND admitted_at > now() - interval '24 hours') f
-               WHERE v_used - f.aged + rec.amount <= rec.daily_cap
+               WHERE v_used - f.aged + rec.amount <= v_route.daily_cap
                ORDER BY f.admitted_at LIMIT 1;
               v_eligible := least(v_eligible, coalesce(rec.cap_held_at, now()) + interval '24 hours');
               v_reason := 'daily_cap';
@@ -251,18 +257,18 @@ BEGIN
           END IF;
         END IF;
 
-        IF v_eligible IS NULL AND rec.rate_per_second IS NOT NULL THEN
+        IF v_eligible IS NULL AND v_route.rate_per_second IS NOT NULL THEN
           SELECT tokens, refilled_at INTO v_tokens, v_refilled FROM rate_limit_buckets
            WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
           IF NOT FOUND THEN
-            v_tokens := rec.burst;
+            v_tokens := v_route.burst;
             v_refilled := now();
             INSERT INTO rate_limit_buckets VALUES (rec.origin, rec.destination, v_tokens, v_refilled);
           END IF;
-          v_tokens := least(rec.burst,
-                            v_tokens + extract(epoch FROM now() - v_refilled) * rec.rate_per_second);
+          v_tokens := least(v_route.burst,
+                            v_tokens + extract(epoch FROM now() - v_refilled) * v_route.rate_per_second);
           IF v_tokens < 1 THEN
-            v_eligible := now() + make_interval(secs => (1 - v_tokens) / rec.rate_per_second);
+            v_eligible := now() + make_interval(secs => (1 - v_tokens) / v_route.rate_per_second);
             v_reason := 'rate_limit';
           ELSE
             v_tokens := v_tokens - 1;
@@ -272,7 +278,7 @@ BEGIN
         END IF;
 
         IF v_eligible IS NULL THEN
-          IF rec.daily_cap IS NOT NULL AND NOT v_big AND NOT v_released THEN
+          IF v_route.daily_cap IS NOT NULL AND NOT v_big AND NOT v_released THEN
             INSERT INTO route_flows (origin, destination, message_id, amount)
             VALUES (rec.origin, rec.destination, rec.id, rec.amount);
             v_used_sums[v_pos] := v_used_sums[v_pos] + rec.amount;
