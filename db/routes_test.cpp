@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
+#include <regex>
 #include <thread>
 
 #include "db/test_messages.hpp"
@@ -391,12 +392,25 @@ TEST_CASE("messages of limited routes keep their place in line behind a backlog 
     for (uint32_t i = 0; i < 5; ++i) capped.push_back(test_message(i, 901, 902, u256{10}));
     capped.push_back(test_message(5, 901, 902, u256{5'000}));
     REQUIRE(queue.enqueue(capped).inserted == 6);
-    REQUIRE(queue.enqueue(test_messages(40, 0, 903, 902, "backlog")).inserted == 40);
+    REQUIRE(queue.enqueue(test_messages(2'000, 0, 903, 902, "backlog")).inserted == 2'000);
 
     // The first batch of 10 takes the five oldest it may (capped) and five of the backlog; the one
     // over the cap steps aside without taking a place.
+    db::test::PlanCapture capture(conn);
     const auto first = queue.claim(MessageState::kObserved, 10, "w", 30s);
     REQUIRE(first.size() == 10);
+    {
+        // Finding and weighing them reads about a batch of the line, not the backlog of 2,000.
+        INFO(capture.joined());
+        const std::string all = capture.joined();
+        const std::regex read(R"((?:actual rows|Rows Removed by Filter)[=:] ?(\d+))");
+        int most = 0;
+        for (std::sregex_iterator it(all.begin(), all.end(), read), end; it != end; ++it)
+            most = std::max(most, std::stoi((*it)[1].str()));
+        CHECK(most <= 20);
+        CHECK_FALSE(capture.any_contains("Seq Scan on messages"));
+    }
+    capture.plans.clear();
     for (std::size_t i = 0; i < 5; ++i) CHECK(first[i].id == capped[i].id);
     for (std::size_t i = 5; i < 10; ++i) CHECK(first[i].message.origin == 903);
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{50});
@@ -411,29 +425,39 @@ TEST_CASE("a claim that waits for a route weighs its messages by what the route 
     auto conn = pg.migrated();
     db::Queue queue(conn);
     db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1'000}}, "ops", "cap");
-    REQUIRE(queue.enqueue(std::vector{test_message(0, 901, 902, u256{600})}).inserted == 1);
-    // An operator's change holds the route's row while a claim starts.
-    auto other = pg.connect();
-    pqxx::work change(other.raw());
-    change.exec("UPDATE routes SET daily_cap = 500 WHERE origin = 901 AND destination = 902");
-    std::vector<db::QueuedMessage> claimed;
-    std::thread claimer([&] {
-        auto conn2 = pg.connect();
-        db::Queue q(conn2);
-        claimed = q.claim(MessageState::kObserved, 10, "w", 30s);
-    });
-    bool waiting = false;
-    for (int i = 0; i < 200 && !waiting; ++i) {
-        waiting = scalar(conn, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
-        if (!waiting) std::this_thread::sleep_for(10ms);
-    }
-    CHECK(waiting);
-    change.commit();
-    claimer.join();
-    // Weighed against the new cap of 500, not the 1,000 it read before it waited.
-    CHECK(claimed.empty());
-    CHECK(db::find_message(conn, test_message(0, 901, 902, u256{600}).id)->held_reason ==
-          "exceeds_daily_cap");
+    const auto transfer = test_message(0, 901, 902, u256{600});
+    REQUIRE(queue.enqueue(std::vector{transfer}).inserted == 1);
+    // An operator's change holds the route's row while a claim starts; returns what it claimed.
+    const auto claim_during = [&](const std::string& change_sql) {
+        auto other = pg.connect();
+        pqxx::work change(other.raw());
+        change.exec(change_sql);
+        std::vector<db::QueuedMessage> claimed;
+        std::thread claimer([&] {
+            auto conn2 = pg.connect();
+            db::Queue q(conn2);
+            claimed = q.claim(MessageState::kObserved, 10, "w", 30s);
+        });
+        bool waiting = false;
+        for (int i = 0; i < 200 && !waiting; ++i) {
+            waiting = scalar(conn, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
+            if (!waiting) std::this_thread::sleep_for(10ms);
+        }
+        CHECK(waiting);
+        change.commit();
+        claimer.join();
+        return claimed;
+    };
+    // Paused meanwhile: the message is left as it was.
+    CHECK(claim_during("UPDATE routes SET paused = true, paused_by = 'ops' WHERE origin = 901").empty());
+    auto m = db::find_message(conn, transfer.id);
+    CHECK(!m->held_reason);
+    CHECK(m->attempts == 0);
+    CHECK(m->state == MessageState::kObserved);
+    db::resume_routes(conn, {.origin = 901, .destination = 902}, "ops", "");
+    // The cap lowered meanwhile: weighed against the new cap of 500, not the 1,000 it read first.
+    CHECK(claim_during("UPDATE routes SET daily_cap = 500 WHERE origin = 901").empty());
+    CHECK(db::find_message(conn, transfer.id)->held_reason == "exceeds_daily_cap");
 }
 
 TEST_CASE("a claim sums a capped route's 24-hour window once, not once per message", "[db][routes]") {

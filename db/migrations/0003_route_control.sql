@@ -133,6 +133,7 @@ DECLARE
   v_claimed integer := 0;
   v_round integer;
   v_candidates bytea[];
+  v_id bytea;
   rec record;
   v_route routes;  -- the route of rec, read under its row lock
   v_tokens double precision;
@@ -162,22 +163,23 @@ BEGIN
   FOR v_round IN 1..2 LOOP
     v_candidates := '{}';
     IF cardinality(v_limited) > 0 AND v_round = 1 THEN
-      SELECT coalesce(array_agg(h.id), '{}') INTO v_candidates FROM (
-        SELECT m.id, m.origin, m.destination, m.limit_admitted_at FROM messages m
+      SELECT coalesce(array_agg(h.id ORDER BY h.run_at, h.seq), '{}') INTO v_candidates FROM (
+        SELECT m.id, m.origin, m.destination, m.limit_admitted_at, m.run_at, m.seq FROM messages m
          WHERE m.stage = p_stage AND m.run_at <= now()
            AND NOT (m.origin * 4294967296 + m.destination) = ANY (v_paused)
          ORDER BY m.run_at, m.seq
          LIMIT p_limit) h
        WHERE h.limit_admitted_at IS NULL AND (h.origin * 4294967296 + h.destination) = ANY (v_limited);
     ELSIF cardinality(v_limited) > 0 AND v_claimed + cardinality(v_ids) < p_limit THEN
-      SELECT coalesce(array_agg(c.id), '{}') INTO v_candidates FROM (
-        SELECT m.id FROM messages m
-          JOIN routes r ON r.origin = m.origin AND r.destination = m.destination
-         WHERE m.stage = p_stage AND m.run_at <= now() AND NOT r.paused
-           AND r.limited AND m.limit_admitted_at IS NULL AND m.id <> ALL (v_ids)
+      -- Only routes this claim locks below (those limited when it began): a route limited since
+      -- waits for the next claim, rather than being locked out of key order.
+      SELECT coalesce(array_agg(c.id ORDER BY c.run_at, c.seq), '{}') INTO v_candidates FROM (
+        SELECT m.id, m.run_at, m.seq FROM messages m
+         WHERE m.stage = p_stage AND m.run_at <= now() AND m.limit_admitted_at IS NULL
+           AND (m.origin * 4294967296 + m.destination) = ANY (v_limited) AND m.id <> ALL (v_ids)
          ORDER BY m.run_at, m.seq
          LIMIT p_limit - v_claimed - cardinality(v_ids)
-           FOR UPDATE OF m SKIP LOCKED) c;
+           FOR UPDATE SKIP LOCKED) c;
     END IF;
 
     IF cardinality(v_candidates) > 0 THEN
@@ -189,14 +191,14 @@ BEGIN
       PERFORM 1 FROM routes WHERE origin * 4294967296 + destination = ANY (v_limited)
         ORDER BY origin, destination FOR UPDATE;
 
-      FOR rec IN
-        SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, m.cap_held_at
+      -- One keyed probe per candidate, in line order (a walk of the claim index would read the
+      -- whole ready range to find them).
+      FOREACH v_id IN ARRAY v_candidates LOOP
+        SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, m.cap_held_at INTO rec
           FROM messages m
-         WHERE m.id = ANY (v_candidates) AND m.stage = p_stage AND m.run_at <= now()
-           AND m.limit_admitted_at IS NULL
-         ORDER BY m.run_at, m.seq
-           FOR UPDATE OF m SKIP LOCKED
-      LOOP
+         WHERE m.id = v_id AND m.stage = p_stage AND m.run_at <= now() AND m.limit_admitted_at IS NULL
+           FOR UPDATE SKIP LOCKED;
+        CONTINUE WHEN NOT FOUND;
         -- Admissions on one route are serialised on its row (the bucket and the window are shared).
         -- Its pause and limits are read under that lock: an operator's change that committed while
         -- this claim waited for it counts.
