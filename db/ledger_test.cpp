@@ -136,7 +136,7 @@ TEST_CASE("transaction attempts are recorded per nonce, replacements included", 
     CHECK(db::tx_attempts_at(conn, 902, signer, 6).empty());
 }
 
-TEST_CASE("checkpoints and their signatures; a conflicting checkpoint is refused", "[db][ledger]") {
+TEST_CASE("checkpoints and their signatures, and a conflicting checkpoint refused", "[db][ledger]") {
     test::Postgres pg;
     auto conn = pg.migrated();
     const db::StoredCheckpoint cp{901, hash_of("hook"), 41, hash_of("root41"), hash_of("message41")};

@@ -143,7 +143,7 @@ TEST_CASE("a message moves through its stages under leases and leaves for histor
     CHECK_THROWS(queue.advance(std::vector<db::Advance>{{batch[0].id, MessageState::kRetrying, {}}}, "x"));
 }
 
-TEST_CASE("a lease can be extended; an expired one returns the message to the queue", "[db][queue]") {
+TEST_CASE("a lease can be extended, and an expired one returns the message to the queue", "[db][queue]") {
     test::Postgres pg;
     auto conn = pg.migrated();
     db::Queue queue(conn);
@@ -421,7 +421,7 @@ TEST_CASE("counts and oldest age per state and route", "[db][queue]") {
     CHECK(counts[2].count == 2);
 }
 
-TEST_CASE("NOTIFY wakes a waiting worker; without one the wait times out", "[db][queue]") {
+TEST_CASE("NOTIFY wakes a waiting worker, and without one the wait times out", "[db][queue]") {
     test::Postgres pg;
     auto producer_conn = pg.migrated();
     auto consumer_conn = pg.connect();

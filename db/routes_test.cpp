@@ -36,7 +36,7 @@ void three_routes(db::Queue& queue) {
 
 }  // namespace
 
-TEST_CASE("a paused route keeps its messages in place; resume releases them in order", "[db][routes]") {
+TEST_CASE("a paused route keeps its messages in place, and resume releases them in order", "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();
     db::Queue queue(conn);
@@ -98,7 +98,7 @@ TEST_CASE("a paused route keeps its messages in place; resume releases them in o
     CHECK(audit[0].reason == "fixed");
 }
 
-TEST_CASE("pause by origin, destination, chain or all; bad scopes change nothing", "[db][routes]") {
+TEST_CASE("pause by origin, destination, chain or all, and bad scopes change nothing", "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();
     db::Queue queue(conn);
@@ -141,7 +141,7 @@ TEST_CASE("pause by origin, destination, chain or all; bad scopes change nothing
     CHECK(scalar(conn, "SELECT count(*) FROM audit_log WHERE action LIKE '%.no_route'") == 0);
 }
 
-TEST_CASE("a pause stands for routes that do not exist yet; a resume lifts those in its scope",
+TEST_CASE("a pause stands for routes that do not exist yet, and a resume lifts those in its scope",
           "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();

@@ -148,7 +148,7 @@ TEST_CASE("insert names why a header is refused", "[light-clients][headers][stor
     CHECK(to_string(InsertVerdict::kStoreFull) == "store full");
 }
 
-TEST_CASE("a longer branch reorgs the head; an equal one does not", "[light-clients][headers][store]") {
+TEST_CASE("a longer branch reorgs the head, an equal one does not", "[light-clients][headers][store]") {
     HeaderStore store = make_store();
     const auto main = extend(genesis(), 10);  // 1001..1010
     for (const auto& h : main) REQUIRE(store.insert(h).verdict == InsertVerdict::kAccepted);
