@@ -190,31 +190,30 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                 "v.id";
             // Seen again in another block before any transaction carried it: the old block was
             // reorged away (whether or not orphan_block() has run yet), so the stored block follows
-            // the new one. The message starts over from `observed`, to be verified against it, a
-            // verifier holding it losing its lease. A dead letter keeps its state, its stage set
-            // back to `observed` (an operator's retry runs it from verification). A verified
-            // message a submitter holds now may be on its way in a transaction: it keeps state,
-            // stage and lease (the destination's security module checks whatever evidence that
-            // transaction carries; a later attempt builds its evidence from the stored block, now
-            // the new one). A route's limits are not charged twice. Rows
-            // whose block is unchanged are not touched (nor locked): a replayed range costs
-            // nothing. Judged on the row as locked, so that a submitter's claim that just committed
-            // counts. Before the orphans' revival below, so that an orphan_block() committing in
-            // between leaves the row to that revival.
+            // the new one and the message is to be verified again, against it (stage `observed`).
+            // It starts over from `observed` at once, a verifier holding it losing its lease,
+            // unless it is a dead letter (an operator's retry runs it from verification) or a
+            // verified message a submitter holds now, which may be on its way in a transaction:
+            // that one keeps its lease and shows `verified`, and if the attempt fails, its lease
+            // runs out or it is dead-lettered, it is verified again first (state `verified` at
+            // stage `observed` under a live lease marks it, so a further move spares it too). A
+            // route's limits are not charged twice. Rows whose block is unchanged are not touched
+            // (nor locked): a replayed range costs nothing. Judged on the row as locked, so that a
+            // submitter's claim that just committed counts. Before the orphans' revival below, so
+            // that an orphan_block() committing in between leaves the row to that revival.
             const std::string restart =
-                "(m.state <> 'failed_permanent' AND (m.stage = 'observed' OR m.lease_owner IS NULL"
-                " OR m.lease_expires_at <= now()))";
+                "(m.state <> 'failed_permanent' AND (m.lease_owner IS NULL OR m.lease_expires_at <= now()"
+                " OR (m.stage = 'observed' AND m.state <> 'verified')))";
             const auto if_restart = [&](const std::string& column, const std::string& value) {
                 return column + " = CASE WHEN " + restart + " THEN " + value + " ELSE m." + column + " END";
             };
             const auto moved = tx.exec_params(
-                "UPDATE messages m SET stage = CASE WHEN " + restart +
-                    " OR m.state = 'failed_permanent' THEN"
-                    " 'observed' ELSE m.stage END, " +
-                    if_restart("state", "'observed'") + ", " + if_restart("run_at", "now()") + ", " +
-                    if_restart("attempts", "0") + ", " + if_restart("lease_owner", "NULL") + ", " +
-                    if_restart("lease_expires_at", "NULL") + ", " + if_restart("held_reason", "NULL") + ", " +
-                    if_restart("observed_at", "now()") + "," + to_new_block +
+                "UPDATE messages m SET stage = 'observed', state = CASE WHEN " + restart +
+                    " THEN 'observed' WHEN m.state = 'failed_permanent' THEN m.state ELSE 'verified' END, " +
+                    if_restart("run_at", "now()") + ", " + if_restart("attempts", "0") + ", " +
+                    if_restart("lease_owner", "NULL") + ", " + if_restart("lease_expires_at", "NULL") + ", " +
+                    if_restart("held_reason", "NULL") + ", " + if_restart("observed_at", "now()") + "," +
+                    to_new_block +
                     " AND m.source_block_hash <> v.block_hash AND m.stage IN ('observed', 'verified')"
                     " AND m.state <> 'orphaned'",
                 known_ids, known_blocks, known_hashes, known_log_indexes);

@@ -358,10 +358,11 @@ TEST_CASE("a message seen in a new block before its old one is orphaned starts o
         CHECK(!m->lease_owner);
         CHECK(m->attempts == 0);
     }
-    // 1 may be on its way in a transaction: it keeps its state, stage and submitter.
+    // 1 may be on its way in a transaction: it keeps its state and its submitter, but is to be
+    // verified again (stage observed) should that attempt fail or its lease run out.
     const auto submitting = db::find_message(conn, on_a[1].id);
     CHECK(submitting->state == MessageState::kVerified);
-    CHECK(submitting->stage == MessageState::kVerified);
+    CHECK(submitting->stage == MessageState::kObserved);
     CHECK(submitting->lease_owner == "s");
     // A dead letter stays one; an operator's retry runs it from verification, at the new block.
     const auto dead = db::find_message(conn, on_a[5].id);
@@ -372,14 +373,18 @@ TEST_CASE("a message seen in a new block before its old one is orphaned starts o
     CHECK(carried->state == MessageState::kSubmitted);
     CHECK(carried->block_hash == on_a[2].block_hash);
     // The worker verifying 0 against the old block has lost it. Another reorg moves 1 again while
-    // its submitter still holds it: it keeps the lease, and the submitter's advance goes through.
+    // its submitter still holds it: it keeps the lease. Then the submitter's attempt fails: it
+    // goes back to verification.
     CHECK(queue.advance(ids({0}), "w").lost.size() == 1);
     const auto third = test_message(1, 901, 902, std::nullopt, 302, 2);
     CHECK(queue.enqueue(std::vector{third}).moved == 1);
-    CHECK(db::find_message(conn, on_a[1].id)->lease_owner == "s");
-    CHECK(db::find_message(conn, on_a[1].id)->block_hash == third.block_hash);
-    CHECK(queue.advance(std::vector<db::Advance>{{on_a[1].id, MessageState::kSubmitted, std::nullopt}}, "s")
-              .advanced == 1);
+    auto moved_twice = db::find_message(conn, on_a[1].id);
+    CHECK(moved_twice->lease_owner == "s");
+    CHECK(moved_twice->state == MessageState::kVerified);
+    CHECK(moved_twice->block_hash == third.block_hash);
+    REQUIRE(queue.retry(on_a[1].id, "s", db::ErrorClass::kRpcTimeout, "timeout").outcome ==
+            db::RetryResult::Outcome::kScheduled);
+    CHECK(db::find_message(conn, on_a[1].id)->stage == MessageState::kObserved);
     REQUIRE(db::retry_message(conn, on_a[5].id, "ops", "reorg"));
     CHECK(db::find_message(conn, on_a[5].id)->stage == MessageState::kObserved);
     pqxx::nontransaction(conn.raw()).exec("UPDATE messages SET run_at = now() WHERE state = 'retrying'");
@@ -388,10 +393,12 @@ TEST_CASE("a message seen in a new block before its old one is orphaned starts o
     // submitted one is past orphaning too).
     CHECK(queue.orphan_block(901, on_a[0].block_hash) == 0);
     const auto again = queue.claim(MessageState::kObserved, 10, "w2", 30s);
-    CHECK(again.size() == 4);  // 0, 3, 4 and the retried dead letter
-    for (const auto& m : again) CHECK(m.block_number == 301);
-    // Replaying block 300' changes nothing: the lease w2 took stays.
-    const auto replay = queue.enqueue(on_b);
+    CHECK(again.size() == 5);  // all but the submitted one
+    for (const auto& m : again) CHECK(m.block_number >= 301);
+    // Replaying the latest blocks changes nothing: the lease w2 took stays.
+    auto latest = on_b;
+    latest[1] = third;
+    const auto replay = queue.enqueue(latest);
     CHECK(replay.moved == 0);
     CHECK(replay.duplicates == 6);
     CHECK(db::find_message(conn, on_a[3].id)->lease_owner == "w2");

@@ -403,6 +403,7 @@ TEST_CASE("messages of limited routes keep their place in line behind a backlog 
         // Finding and weighing them reads about a batch of the line, not the backlog of 2,000.
         INFO(capture.joined());
         const std::string all = capture.joined();
+        REQUIRE(capture.any_contains("Index Scan using messages_claim"));  // the plans were captured
         const std::regex read(R"((?:actual rows|Rows Removed by Filter)[=:] ?(\d+))");
         int most = 0;
         for (std::sregex_iterator it(all.begin(), all.end(), read), end; it != end; ++it)
