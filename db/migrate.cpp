@@ -80,7 +80,7 @@ void check_applied(const std::map<int, Applied>& applied) {
 
 }  // namespace
 
-MigrationReport migrate(Connection& conn) {
+MigrationReport migrate(Connection& conn, int up_to) {
     try {
         MigrationLock lock(conn);
         {
@@ -103,6 +103,7 @@ MigrationReport migrate(Connection& conn) {
         report.to_version = report.from_version;
         for (const auto& m : known_migrations()) {
             if (applied.contains(m.version)) continue;
+            if (m.version > up_to) break;
             pqxx::work tx(conn.raw());
             try {
                 tx.exec(std::string(m.sql));

@@ -4,6 +4,7 @@
 // causeway is refused rather than misread.
 #pragma once
 
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,8 +31,9 @@ struct MigrationReport {
 
 // Applies the migrations the database lacks, each in its own transaction, under an advisory lock
 // so that two migrators never interleave. Throws Error when the database is newer than this
-// binary or an applied migration's checksum differs from the binary's copy.
-MigrationReport migrate(Connection& conn);
+// binary or an applied migration's checksum differs from the binary's copy. `up_to` stops after
+// that version (tests use it to upgrade a database that holds data from an older schema).
+MigrationReport migrate(Connection& conn, int up_to = std::numeric_limits<int>::max());
 
 // The schema's version (0 when never migrated).
 int schema_version(Connection& conn);

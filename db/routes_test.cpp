@@ -5,6 +5,7 @@
 #include <regex>
 #include <thread>
 
+#include "db/migrate.hpp"
 #include "db/test_messages.hpp"
 #include "db/test_plans.hpp"
 #include "tests/support/postgres.hpp"
@@ -595,4 +596,53 @@ TEST_CASE("route settings are validated and every change is audited", "[db][rout
     CHECK(audit[0].action == "route.update");
     CHECK(audit[0].before->find("\"rate_per_second\": 5") != std::string::npos);
     CHECK(audit[0].after->find("\"rate_per_second\": null") != std::string::npos);
+}
+
+TEST_CASE("upgrading a version-2 database: its pauses stand, held transfers get the release timer",
+          "[db][routes][migrate]") {
+    test::Postgres pg;
+    auto conn = pg.connect();
+    REQUIRE(db::migrate(conn, 2).to_version == 2);
+    db::Queue queue(conn);
+    const auto huge = test_message(0, 903, 902, u256{1'000});
+    REQUIRE(queue.enqueue(test_messages(2, 0, 901, 902, "a")).inserted == 2);
+    REQUIRE(queue.enqueue(std::vector{huge}).inserted == 1);
+    {
+        // As version 2 left them: 901->902 paused by alice; 903->902 capped at 100, holding the
+        // transfer of 1,000 as exceeds_daily_cap for ever.
+        pqxx::nontransaction tx(conn.raw());
+        tx.exec(
+            "UPDATE routes SET paused = true, paused_by = 'alice', paused_reason = 'INC-9', paused_at = now()"
+            " WHERE origin = 901");
+        tx.exec("UPDATE routes SET daily_cap = 100 WHERE origin = 903");
+        tx.exec(
+            "UPDATE messages SET held_reason = 'exceeds_daily_cap', run_at = now() + interval '1 hour'"
+            " WHERE origin = 903");
+    }
+    const auto report = db::migrate(conn);
+    CHECK(report.from_version == 2);
+    CHECK(report.to_version == 3);
+    // The pause stands for its route; the route and its messages are as they were.
+    const auto standing = db::standing_pauses(conn);
+    REQUIRE(standing.size() == 1);
+    CHECK(standing[0].scope.describe() == "901->902");
+    CHECK(standing[0].paused_by == "alice");
+    CHECK(standing[0].reason == "INC-9");
+    CHECK(route(db::list_routes(conn), 901, 902).paused);
+    CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE origin = 901 AND state = 'observed'") == 2);
+    // The held transfer: its timer starts when a claim next weighs it, and 24 hours on it goes
+    // through, uncounted.
+    pqxx::nontransaction(conn.raw()).exec("UPDATE messages SET run_at = now() WHERE origin = 903");
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    const auto held = db::find_message(conn, huge.id);
+    CHECK(held->held_reason == "exceeds_daily_cap");
+    CHECK(*held->run_at > db_now(conn) + 23h);
+    pqxx::nontransaction(conn.raw())
+        .exec(
+            "UPDATE messages SET cap_held_at = cap_held_at - interval '24 hours', run_at = now()"
+            " WHERE origin = 903");
+    const auto released = queue.claim(MessageState::kObserved, 10, "w", 30s);
+    REQUIRE(released.size() == 1);
+    CHECK(released[0].id == huge.id);
+    CHECK(route(db::list_routes(conn), 903, 902).admitted_24h == u256{0});
 }
