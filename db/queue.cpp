@@ -74,9 +74,48 @@ std::vector<QueuedMessage> read_messages(const pqxx::result& result) {
     return out;
 }
 
-void notify(pqxx::transaction_base& tx, const std::string& channel, std::string_view payload) {
-    tx.exec_params("SELECT pg_notify($1, $2)", channel, std::string(payload));
-}
+using sql::notify;
+
+// Enqueue's statements for messages it already knows, seen now where $1..$4 say (id, block
+// number, block hash, log index), built once.
+const std::string kToNewBlock =
+    " source_block_number = v.block_number, source_block_hash = v.block_hash, log_index = v.log_index,"
+    " updated_at = now() FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
+    " AS v(id, block_number, block_hash, log_index) WHERE m.id = ANY ($1::bytea[]) AND m.id = v.id";
+
+// Seen again in another block before any transaction carried it: the old block was reorged away
+// (whether or not orphan_block() has run yet), so the stored block follows the new one and the
+// message is to be verified again, against it (stage `observed`). It starts over from `observed`
+// at once, a verifier holding it losing its lease, unless it is a dead letter (an operator's retry
+// runs it from verification) or a verified message a submitter holds now, which may be on its way
+// in a transaction: that one keeps its lease and shows `verified`, and if the attempt fails, its
+// lease runs out or it is dead-lettered, it is verified again first (state `verified` at stage
+// `observed` under a live lease marks it, so a further move spares it too). A route's limits are
+// not charged twice. Rows whose block is unchanged are not touched (nor locked): a replayed range
+// costs nothing. Judged on the row as locked, so that a submitter's claim that just committed
+// counts. Run before kReviveOrphans, so that an orphan_block() committing in between leaves the
+// row to that revival.
+const std::string kMoveToNewBlock = [] {
+    const std::string restart =
+        "(m.state <> 'failed_permanent' AND (m.lease_owner IS NULL OR m.lease_expires_at <= now()"
+        " OR (m.stage = 'observed' AND m.state <> 'verified')))";
+    const auto if_restart = [&](const std::string& column, const std::string& value) {
+        return column + " = CASE WHEN " + restart + " THEN " + value + " ELSE m." + column + " END";
+    };
+    return "UPDATE messages m SET stage = 'observed', state = CASE WHEN " + restart +
+           " THEN 'observed' WHEN m.state = 'failed_permanent' THEN m.state ELSE 'verified' END, " +
+           if_restart("run_at", "now()") + ", " + if_restart("attempts", "0") + ", " +
+           if_restart("lease_owner", "NULL") + ", " + if_restart("lease_expires_at", "NULL") + ", " +
+           if_restart("held_reason", "NULL") + ", " + if_restart("observed_at", "now()") + "," + kToNewBlock +
+           " AND m.source_block_hash <> v.block_hash AND m.stage IN ('observed', 'verified')"
+           " AND m.state <> 'orphaned'";
+}();
+
+// Orphans observed again come back to `observed` at their new block.
+const std::string kReviveOrphans =
+    "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
+    " observed_at = now()," +
+    kToNewBlock + " AND m.state = 'orphaned'";
 
 std::string u32s(uint32_t v) {
     return std::to_string(v);
@@ -167,7 +206,7 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
             for (const auto& row : again) inserted.erase(sql::read_fixed<32>(row[0]));
         }
         result.inserted = inserted.size();
-        // The rest were known: orphans among them come back at their new block.
+        // The rest were known: those seen in another block, orphans among them, take the new one.
         std::vector<const NewMessage*> known;
         for (const auto* m : unique) {
             if (!inserted.contains(m->id)) known.push_back(m);
@@ -182,47 +221,11 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
                 known, [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); });
             const auto known_log_indexes =
                 sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); });
-            const std::string to_new_block =
-                " source_block_number = v.block_number, source_block_hash = v.block_hash,"
-                " log_index = v.log_index, updated_at = now()"
-                " FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::integer[])"
-                " AS v(id, block_number, block_hash, log_index) WHERE m.id = ANY ($1::bytea[]) AND m.id = "
-                "v.id";
-            // Seen again in another block before any transaction carried it: the old block was
-            // reorged away (whether or not orphan_block() has run yet), so the stored block follows
-            // the new one and the message is to be verified again, against it (stage `observed`).
-            // It starts over from `observed` at once, a verifier holding it losing its lease,
-            // unless it is a dead letter (an operator's retry runs it from verification) or a
-            // verified message a submitter holds now, which may be on its way in a transaction:
-            // that one keeps its lease and shows `verified`, and if the attempt fails, its lease
-            // runs out or it is dead-lettered, it is verified again first (state `verified` at
-            // stage `observed` under a live lease marks it, so a further move spares it too). A
-            // route's limits are not charged twice. Rows whose block is unchanged are not touched
-            // (nor locked): a replayed range costs nothing. Judged on the row as locked, so that a
-            // submitter's claim that just committed counts. Before the orphans' revival below, so
-            // that an orphan_block() committing in between leaves the row to that revival.
-            const std::string restart =
-                "(m.state <> 'failed_permanent' AND (m.lease_owner IS NULL OR m.lease_expires_at <= now()"
-                " OR (m.stage = 'observed' AND m.state <> 'verified')))";
-            const auto if_restart = [&](const std::string& column, const std::string& value) {
-                return column + " = CASE WHEN " + restart + " THEN " + value + " ELSE m." + column + " END";
-            };
-            const auto moved = tx.exec_params(
-                "UPDATE messages m SET stage = 'observed', state = CASE WHEN " + restart +
-                    " THEN 'observed' WHEN m.state = 'failed_permanent' THEN m.state ELSE 'verified' END, " +
-                    if_restart("run_at", "now()") + ", " + if_restart("attempts", "0") + ", " +
-                    if_restart("lease_owner", "NULL") + ", " + if_restart("lease_expires_at", "NULL") + ", " +
-                    if_restart("held_reason", "NULL") + ", " + if_restart("observed_at", "now()") + "," +
-                    to_new_block +
-                    " AND m.source_block_hash <> v.block_hash AND m.stage IN ('observed', 'verified')"
-                    " AND m.state <> 'orphaned'",
-                known_ids, known_blocks, known_hashes, known_log_indexes);
+            const auto moved =
+                tx.exec_params(kMoveToNewBlock, known_ids, known_blocks, known_hashes, known_log_indexes);
             result.moved = static_cast<std::size_t>(moved.affected_rows());
-            const auto revived = tx.exec_params(
-                "UPDATE messages m SET state = 'observed', stage = 'observed', run_at = now(), attempts = 0,"
-                " observed_at = now()," +
-                    to_new_block + " AND m.state = 'orphaned'",
-                known_ids, known_blocks, known_hashes, known_log_indexes);
+            const auto revived =
+                tx.exec_params(kReviveOrphans, known_ids, known_blocks, known_hashes, known_log_indexes);
             result.revived = static_cast<std::size_t>(revived.affected_rows());
         }
         result.duplicates = messages.size() - result.inserted - result.revived - result.moved;
@@ -403,10 +406,7 @@ std::size_t Queue::release_expired_leases() {
                   " last_error_class = 'lease_expired', lease_owner = NULL, lease_expires_at = NULL,"
                   " updated_at = now() WHERE lease_expires_at < now()")
                 .affected_rows();
-        if (n > 0) {
-            for (const auto stage : {"observed", "verified", "submitted"})
-                notify(tx, conn_.queue_channel(), stage);
-        }
+        if (n > 0) sql::notify_every_stage(tx, conn_);
         tx.commit();
         return static_cast<std::size_t>(n);
     });

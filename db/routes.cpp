@@ -83,12 +83,8 @@ RouteChange set_paused(Connection& conn, const RouteScope& scope, std::string_vi
                            action + (!pause && change.matched == 0 ? ".no_route" : ".unchanged"),
                            scope.describe(), reason_or_null);
         }
-        tx.exec_params("SELECT pg_notify($1, $2)", conn.routes_channel(), action);
-        if (!pause && change.changed > 0) {
-            for (const auto stage : {"observed", "verified", "submitted"}) {
-                tx.exec_params("SELECT pg_notify($1, $2)", conn.queue_channel(), std::string(stage));
-            }
-        }
+        sql::notify(tx, conn.routes_channel(), action);
+        if (!pause && change.changed > 0) sql::notify_every_stage(tx, conn);
         tx.commit();
         return change;
     });
@@ -179,11 +175,8 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
             std::string(actor), std::to_string(u.origin) + "->" + std::to_string(u.destination),
             reason.empty() ? std::optional<std::string>() : std::optional<std::string>(std::string(reason)),
             before[0].as<std::string>(), after[0].as<std::string>());
-        tx.exec_params("SELECT pg_notify($1, 'route.update')", conn.routes_channel());
-        if (released.affected_rows() > 0) {
-            for (const auto stage : {"observed", "verified", "submitted"})
-                tx.exec_params("SELECT pg_notify($1, $2)", conn.queue_channel(), std::string(stage));
-        }
+        sql::notify(tx, conn.routes_channel(), "route.update");
+        if (released.affected_rows() > 0) sql::notify_every_stage(tx, conn);
         tx.commit();
         return 0;
     });

@@ -366,13 +366,7 @@ TEST_CASE("a pause and a route created at the same moment: the route ends up pau
         change = db::pause_routes(conn2, {.chain = 902}, "alice", "902 halted");
     });
     // The pause waits for the creation (on the route-pause lock) rather than missing it.
-    bool waiting = false;
-    for (int i = 0; i < 200 && !waiting; ++i) {
-        waiting =
-            scalar(conn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1;
-        if (!waiting) std::this_thread::sleep_for(10ms);
-    }
-    CHECK(waiting);
+    CHECK(db::test::awaited_locks(conn, "locktype = 'advisory'") == 1);
     creating.commit();
     pauser.join();
     REQUIRE(change);
@@ -440,12 +434,7 @@ TEST_CASE("a claim that waits for a route weighs its messages by what the route 
             db::Queue q(conn2);
             claimed = q.claim(MessageState::kObserved, 10, "w", 30s);
         });
-        bool waiting = false;
-        for (int i = 0; i < 200 && !waiting; ++i) {
-            waiting = scalar(conn, "SELECT count(*) FROM pg_locks WHERE NOT granted") > 0;
-            if (!waiting) std::this_thread::sleep_for(10ms);
-        }
-        CHECK(waiting);
+        CHECK(db::test::awaited_locks(conn) > 0);
         change.commit();
         claimer.join();
         return claimed;

@@ -114,4 +114,14 @@ auto guarded(std::string_view what, F&& f) -> decltype(f()) {
     }
 }
 
+// NOTIFY `channel` with `payload` when the transaction commits.
+inline void notify(pqxx::transaction_base& tx, const std::string& channel, std::string_view payload) {
+    tx.exec_params("SELECT pg_notify($1, $2)", channel, std::string(payload));
+}
+
+// Wakes the workers of every stage (rows came back claimable at no stage in particular).
+inline void notify_every_stage(pqxx::transaction_base& tx, const Connection& conn) {
+    for (const auto stage : {"observed", "verified", "submitted"}) notify(tx, conn.queue_channel(), stage);
+}
+
 }  // namespace causeway::db::sql

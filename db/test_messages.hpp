@@ -5,6 +5,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/keccak.hpp"
@@ -57,6 +58,18 @@ inline int64_t scalar(Connection& conn, const std::string& query) {
 // The database's clock, which run_at and the other timestamps follow.
 inline Timestamp db_now(Connection& conn) {
     return Timestamp(std::chrono::microseconds(scalar(conn, "SELECT epoch_us(clock_timestamp())")));
+}
+
+// How many lock requests matching `which` (a condition on pg_locks) sessions of this (private)
+// cluster wait for, once some do, or 0 after two seconds: how a test sees that another
+// transaction is blocked.
+inline int64_t awaited_locks(Connection& conn, const std::string& which = "true") {
+    for (int i = 0; i < 200; ++i) {
+        const auto n = scalar(conn, "SELECT count(*) FROM pg_locks WHERE NOT granted AND (" + which + ")");
+        if (n > 0) return n;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return 0;
 }
 
 // Every claimed message moved on to `to`.

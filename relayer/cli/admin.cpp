@@ -4,6 +4,7 @@
 // database error or a refusal (one line on stderr), 2 a usage error (nothing was touched). Every
 // change is audited by the db functions with the actor and the reason given here.
 #include "relayer/cli/admin.hpp"
+#include "relayer/cli/db_options.hpp"
 
 #include <pwd.h>
 #include <unistd.h>
@@ -146,23 +147,13 @@ void add_db_options(CLI::App* cmd, DbArgs& args) {
                         std::string(db::kDbUrlVariable) + ")");
     cmd->add_option("--schema", args.schema, "the schema holding causeway's tables")
         ->capture_default_str()
-        ->check(CLI::Validator(
-            [](std::string& name) -> std::string {
-                return db::is_valid_schema_name(name)
-                           ? std::string{}
-                           : "not a schema name (lower-case letters, digits and _): " + name;
-            },
-            "NAME"));
+        ->check(schema_name_validator());
     cmd->add_flag("--json", args.json, "print JSON for scripts instead of text for people");
 }
 
 // From a parse callback, so that a missing database is a usage error (exit 2).
 void resolve_db(DbArgs& args) {
-    try {
-        args.url = db::resolve_url(args.db.empty() ? std::nullopt : std::optional<std::string>(args.db));
-    } catch (const db::Error& e) {
-        throw CLI::ValidationError(e.what());
-    }
+    args.url = db_url_or_usage_error(args.db);
 }
 
 db::Connection open(const DbArgs& args) {
@@ -174,23 +165,6 @@ db::Connection open_current(const DbArgs& args) {
     auto conn = open(args);
     db::require_current_schema(conn);
     return conn;
-}
-
-// A command body whose database failures become one-line CommandErrors (exit 1). db::Error
-// messages never hold a password; libpqxx's own (a connection lost mid-way) hold no URL.
-template <typename F>
-Command guarded(F body) {
-    return [body = std::move(body)]() -> int {
-        try {
-            return body();
-        } catch (const CommandError&) {
-            throw;
-        } catch (const db::Error& e) {
-            throw CommandError(e.what());
-        } catch (const std::exception& e) {
-            throw CommandError(std::string("database: ") + e.what());
-        }
-    };
 }
 
 void add_actor_option(CLI::App* cmd, std::string& actor) {
@@ -1070,6 +1044,24 @@ int db_status(const DbArgs& args) {
 }
 
 }  // namespace
+
+CLI::Validator schema_name_validator() {
+    return CLI::Validator(
+        [](std::string& name) -> std::string {
+            return db::is_valid_schema_name(name)
+                       ? std::string{}
+                       : "not a schema name (lower-case letters, digits and _): " + name;
+        },
+        "NAME");
+}
+
+std::string db_url_or_usage_error(const std::optional<std::string>& flag) {
+    try {
+        return db::resolve_url(flag);
+    } catch (const db::Error& e) {
+        throw CLI::ValidationError(e.what());
+    }
+}
 
 void add_db_command(CLI::App& app, Command& selected) {
     CLI::App* dbc = app.add_subcommand("db", "The PostgreSQL schema: migrations and status");

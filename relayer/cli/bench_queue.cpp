@@ -17,6 +17,7 @@
 #include "db/migrate.hpp"
 #include "db/queue.hpp"
 #include "relayer/cli/commands.hpp"
+#include "relayer/cli/db_options.hpp"
 
 namespace causeway::cli {
 namespace {
@@ -278,13 +279,11 @@ void add_bench_command(CLI::App& app, Command& selected) {
     queue->add_option("--db", o->db, "PostgreSQL URL (default: $CAUSEWAY_DB_URL)");
     queue->add_option("--schema", o->schema, "Schema to run in, made by this command; dropped first")
         ->capture_default_str()
+        ->check(schema_name_validator())
         ->check(CLI::Validator(
             [](std::string& name) -> std::string {
-                if (!db::is_valid_schema_name(name))
-                    return "not a schema name (lower-case letters, digits and _): " + name;
-                if (name == db::kDefaultSchema)
-                    return "the benchmark drops its schema; it will not use " + name;
-                return {};
+                return name == db::kDefaultSchema ? "the benchmark drops its schema; it will not use " + name
+                                                  : std::string{};
             },
             "NAME"));
     queue->add_option("--messages", o->messages, "Messages to move")
@@ -306,21 +305,8 @@ void add_bench_command(CLI::App& app, Command& selected) {
         "Exit 2 on bad options or no database; exit 1 when the run fails (a message lost or"
         " delivered twice is a failure).");
     queue->callback([&selected, o] {
-        // Here, so that a missing database is a usage error (exit 2).
-        try {
-            o->url = db::resolve_url(o->db);
-        } catch (const db::Error& e) {
-            throw CLI::ValidationError(e.what());
-        }
-        selected = [o] {
-            try {
-                return run_bench(*o);
-            } catch (const CommandError&) {
-                throw;
-            } catch (const std::exception& e) {
-                throw CommandError(e.what());
-            }
-        };
+        o->url = db_url_or_usage_error(o->db);
+        selected = guarded([o] { return run_bench(*o); });
     });
 }
 
