@@ -10,7 +10,7 @@
 #include "core/jsonrpc.hpp"
 #include "core/keccak.hpp"
 #include "light-clients/mpt/proof.hpp"
-#include "relayer/chain/json_rpc_client.hpp"
+#include "chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
 #include "tests/support/vectors.hpp"
 

@@ -15,7 +15,7 @@
 #include "light-clients/opstack/output_root.hpp"
 #include "light-clients/opstack/withdrawal.hpp"
 #include "light-clients/zk/anchor.hpp"
-#include "relayer/chain/json_rpc_client.hpp"
+#include "chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
 #include "tests/support/anvil_rpc.hpp"
 

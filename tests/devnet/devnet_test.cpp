@@ -20,8 +20,8 @@
 #include "light-clients/client/client.hpp"
 #include "light-clients/mpt/proof.hpp"
 #include "light-clients/opstack/output_root.hpp"
-#include "relayer/chain/json_rpc_client.hpp"
-#include "relayer/devnet/processes.hpp"
+#include "chain/json_rpc_client.hpp"
+#include "devnet/processes.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -25,7 +25,7 @@
 #include "core/u256.hpp"
 #include "light-clients/committee/checkpoint.hpp"
 #include "light-clients/committee/merkle.hpp"
-#include "relayer/chain/json_rpc_client.hpp"
+#include "chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/vectors.hpp"

@@ -10,7 +10,7 @@
 
 #include "core/block_header.hpp"
 #include "core/hex.hpp"
-#include "relayer/chain/json_rpc_client.hpp"
+#include "chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
 
 namespace causeway::test {

@@ -1,0 +1,75 @@
+// `causeway devnet up | status | down`: the local devnet (devnet/).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands/commands.hpp"
+#include "cli/commands/keys.hpp"
+#include "devnet/devnet.hpp"
+#include "devnet/manifest.hpp"
+#include "devnet/proposer.hpp"
+
+namespace causeway::cli {
+namespace {
+
+// A devnet role's key, loaded like any signer's: from a key file only its owner can read.
+PrivateKey devnet_key(const std::filesystem::path& dir, std::string_view role) {
+    std::filesystem::path file;
+    try {
+        file = devnet::role_key_file(dir, role);
+    } catch (const std::runtime_error& e) {
+        throw CommandError(e.what());
+    }
+    return load_private_key(file, std::cerr).key;
+}
+
+}  // namespace
+
+void add_devnet_command(CLI::App& app, Command& selected) {
+    auto* devnet = app.add_subcommand(
+        "devnet",
+        "The local devnet: PostgreSQL and three anvil chains (L1 900, L2s 901 and 902) on loopback");
+    devnet->require_subcommand(1);
+    auto o = std::make_shared<devnet::DevnetOptions>();
+    const auto common = [&](CLI::App* cmd) {
+        cmd->add_option("--dir", o->dir, "the devnet's folder")->capture_default_str();
+        cmd->add_flag("--json", o->json, "JSON on stdout");
+    };
+    auto* up =
+        devnet->add_subcommand("up", "Start the devnet; writes DIR/manifest.json and DIR/config/*.yaml");
+    common(up);
+    up->callback([&selected, o] { selected = [o] { return devnet::devnet_up(*o); }; });
+    auto* status = devnet->add_subcommand("status", "Check each part; exit 0 when all are healthy");
+    common(status);
+    status->callback([&selected, o] { selected = [o] { return devnet::devnet_status(*o); }; });
+    auto* down = devnet->add_subcommand("down", "Stop everything `up` started, by PID, and remove DIR");
+    common(down);
+    down->add_flag("--keep", o->keep, "keep DIR (logs, data)");
+    down->callback([&selected, o] { selected = [o] { return devnet::devnet_down(*o); }; });
+    auto m = std::make_shared<devnet::MoveMarginOptions>();
+    auto* move = devnet->add_subcommand(
+        "move-margin", "Move the devnet trader's margin from one L2 to the other through the vaults");
+    common(move);
+    move->add_option("--from", m->from, "origin L2")
+        ->capture_default_str()
+        ->check(CLI::IsMember({901u, 902u}));
+    move->add_option("--to", m->to, "destination L2")
+        ->capture_default_str()
+        ->check(CLI::IsMember({901u, 902u}));
+    move->add_option("--amount", m->amount, "whole tokens")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 10'000u));
+    move->callback([&selected, o, m] {
+        selected = [o, m] { return devnet::devnet_move_margin(*o, *m, devnet_key(o->dir, "trader")); };
+    });
+    auto p = std::make_shared<devnet::ProposerOptions>();
+    auto* proposer = devnet->add_subcommand(
+        "proposer", "Post each L2's output root to its oracle on the L1 every few seconds (`up` starts it)");
+    proposer->add_option("--dir", p->dir, "the devnet's folder")->capture_default_str();
+    proposer->add_option("--rounds", p->rounds, "stop after this many rounds (0: run until stopped)");
+    proposer->callback([&selected, p] {
+        selected = [p] { return devnet::run_proposer(*p, devnet_key(p->dir, "proposer")); };
+    });
+}
+
+}  // namespace causeway::cli

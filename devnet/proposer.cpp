@@ -1,0 +1,104 @@
+#include "devnet/proposer.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "core/block_header.hpp"
+#include "core/hex.hpp"
+#include "light-clients/opstack/output_root.hpp"
+#include "devnet/manifest.hpp"
+#include "devnet/sender.hpp"
+
+namespace causeway::devnet {
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+void on_signal(int) {
+    stop_requested = 1;
+}
+
+// OP's predeploy address of L2ToL1MessagePasser.
+constexpr std::string_view kMessagePasser = "0x4200000000000000000000000000000000000016";
+
+}  // namespace
+
+int run_proposer(const ProposerOptions& o, const PrivateKey& key) {
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    try {
+        const auto manifest = read_manifest(o.dir);
+        if (!manifest) throw std::runtime_error("no devnet in " + o.dir.string());
+        const auto& chains = manifest->at("chains").as_array();
+        Sender l1(chains[0].at("rpc").as_string().c_str(), key);
+        const Address passer = *address_from_hex(kMessagePasser);
+
+        struct L2 {
+            std::string name;
+            std::unique_ptr<chain::HttpJsonRpcClient> client;
+            Address oracle;
+            std::optional<uint64_t> proposed;
+        };
+        std::vector<L2> l2s;
+        for (std::size_t i = 1; i < chains.size(); ++i) {
+            auto client = chain::HttpJsonRpcClient::create(chains[i].at("rpc").as_string().c_str());
+            if (!client) throw std::runtime_error(client.error());
+            const auto oracle = address_from_hex(chains[i].at("output_oracle").as_string().c_str());
+            if (!oracle) throw std::runtime_error("bad output_oracle in the manifest");
+            l2s.push_back(
+                {chains[i].at("name").as_string().c_str(), std::move(*client), *oracle, std::nullopt});
+        }
+        std::cout << "proposer " << to_checksum_hex(l1.address()) << ": posting " << l2s.size()
+                  << " L2s' output roots to L1 every " << o.interval.count() << " ms" << std::endl;
+
+        for (int round = 0; !stop_requested && (o.rounds == 0 || round < o.rounds); ++round) {
+            for (auto& l2 : l2s) {
+                try {
+                    const auto head = l2.client->block_number();
+                    if (!head) throw std::runtime_error(head.error().to_string());
+                    if (l2.proposed && *head <= *l2.proposed) continue;
+                    jsonrpc::BlockId at;
+                    at.value = *head;
+                    const auto header = l2.client->header_by_number(at);
+                    if (!header || !*header)
+                        throw std::runtime_error("no header for block " + std::to_string(*head));
+                    const auto proof = l2.client->get_proof(passer, {}, at);
+                    if (!proof) throw std::runtime_error(proof.error().to_string());
+                    const BlockHeader& l2_header = **header;
+                    opstack::OutputRootProof parts{Hash{}, l2_header.state_root, proof->storage_hash,
+                                                   compute_hash(l2_header)};
+                    const auto root = opstack::output_root(parts);
+                    if (!root) throw std::runtime_error("output root");
+                    const auto l1_head = l1.client().block_number();
+                    const auto l1_header = l1.client().header_by_number(jsonrpc::BlockId::latest());
+                    if (!l1_head || !l1_header || !*l1_header) throw std::runtime_error("no L1 head");
+                    (void)l1.send(l2.oracle,
+                                  calldata("proposeL2Output(bytes32,uint256,bytes32,uint256)",
+                                           {abi::Value(Bytes(root->view())), abi::Value(u256(*head)),
+                                            abi::Value(Bytes(compute_hash(**l1_header).view())),
+                                            abi::Value(u256(*l1_head))}),
+                                  "propose " + l2.name);
+                    l2.proposed = *head;
+                    std::cout << "proposed " << l2.name << " block " << *head << " output root "
+                              << to_hex(*root) << std::endl;
+                } catch (const std::exception& e) {
+                    std::cerr << "proposer: " << l2.name << ": " << e.what() << std::endl;
+                }
+            }
+            for (int slept = 0; slept < o.interval.count() && !stop_requested; slept += 50) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+        std::cout << "proposer stopped" << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "causeway devnet proposer: error: " << e.what() << std::endl;
+        return 1;
+    }
+}
+
+}  // namespace causeway::devnet
