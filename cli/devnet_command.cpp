@@ -1,10 +1,11 @@
-// `causeway devnet up | status | down`: the local devnet (devnet/).
+// `causeway devnet up | status | down | move-margin | proposer`: the local devnet (devnet/).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 
-#include "cli/commands/commands.hpp"
+#include "cli/command.hpp"
 #include "cli/commands/keys.hpp"
+#include "cli/options.hpp"
 #include "devnet/devnet.hpp"
 #include "devnet/manifest.hpp"
 #include "devnet/proposer.hpp"
@@ -23,6 +24,30 @@ PrivateKey devnet_key(const std::filesystem::path& dir, std::string_view role) {
     return load_private_key(file, std::cerr).key;
 }
 
+// The devnet's failures are one-line errors of the command.
+template <typename F>
+Command reported(F body) {
+    return [body = std::move(body)]() -> int {
+        try {
+            return body();
+        } catch (const CommandError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw CommandError(e.what());
+        }
+    };
+}
+
+struct Args {
+    std::filesystem::path dir = ".devnet";
+    bool json = false;
+    bool keep = false;
+
+    [[nodiscard]] devnet::DevnetOptions options() const {
+        return {dir, json ? devnet::Output::kJson : devnet::Output::kText};
+    }
+};
+
 }  // namespace
 
 void add_devnet_command(CLI::App& app, Command& selected) {
@@ -30,7 +55,7 @@ void add_devnet_command(CLI::App& app, Command& selected) {
         "devnet",
         "The local devnet: PostgreSQL and three anvil chains (L1 900, L2s 901 and 902) on loopback");
     devnet->require_subcommand(1);
-    auto o = std::make_shared<devnet::DevnetOptions>();
+    auto o = std::make_shared<Args>();
     const auto common = [&](CLI::App* cmd) {
         cmd->add_option("--dir", o->dir, "the devnet's folder")->capture_default_str();
         cmd->add_flag("--json", o->json, "JSON on stdout");
@@ -38,14 +63,22 @@ void add_devnet_command(CLI::App& app, Command& selected) {
     auto* up =
         devnet->add_subcommand("up", "Start the devnet; writes DIR/manifest.json and DIR/config/*.yaml");
     common(up);
-    up->callback([&selected, o] { selected = [o] { return devnet::devnet_up(*o); }; });
+    up->callback(
+        [&selected, o] { selected = reported([o] { return devnet::devnet_up(o->options(), std::cout); }); });
     auto* status = devnet->add_subcommand("status", "Check each part; exit 0 when all are healthy");
     common(status);
-    status->callback([&selected, o] { selected = [o] { return devnet::devnet_status(*o); }; });
+    status->callback([&selected, o] {
+        selected = reported([o] { return devnet::devnet_status(o->options(), std::cout); });
+    });
     auto* down = devnet->add_subcommand("down", "Stop everything `up` started, by PID, and remove DIR");
     common(down);
     down->add_flag("--keep", o->keep, "keep DIR (logs, data)");
-    down->callback([&selected, o] { selected = [o] { return devnet::devnet_down(*o); }; });
+    down->callback([&selected, o] {
+        selected = reported([o] {
+            return devnet::devnet_down(o->options(),
+                                       o->keep ? devnet::Folder::kKeep : devnet::Folder::kRemove, std::cout);
+        });
+    });
     auto m = std::make_shared<devnet::MoveMarginOptions>();
     auto* move = devnet->add_subcommand(
         "move-margin", "Move the devnet trader's margin from one L2 to the other through the vaults");
@@ -60,15 +93,23 @@ void add_devnet_command(CLI::App& app, Command& selected) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 10'000u));
     move->callback([&selected, o, m] {
-        selected = [o, m] { return devnet::devnet_move_margin(*o, *m, devnet_key(o->dir, "trader")); };
+        selected = reported([o, m] {
+            return devnet::devnet_move_margin(o->options(), *m, devnet_key(o->dir, "trader"), std::cout);
+        });
     });
     auto p = std::make_shared<devnet::ProposerOptions>();
+    auto log_args = std::make_shared<LogArgs>();
     auto* proposer = devnet->add_subcommand(
         "proposer", "Post each L2's output root to its oracle on the L1 every few seconds (`up` starts it)");
     proposer->add_option("--dir", p->dir, "the devnet's folder")->capture_default_str();
     proposer->add_option("--rounds", p->rounds, "stop after this many rounds (0: run until stopped)");
-    proposer->callback([&selected, p] {
-        selected = [p] { return devnet::run_proposer(*p, devnet_key(p->dir, "proposer")); };
+    add_log_options(proposer, *log_args);
+    proposer->callback([&selected, p, log_args] {
+        const log::Settings settings = resolve_log(*log_args);
+        selected = reported([p, settings] {
+            const auto logger = log::Logger::to_stderr("proposer", settings);
+            return devnet::run_proposer(*p, devnet_key(p->dir, "proposer"), logger);
+        });
     });
 }
 

@@ -1,11 +1,11 @@
-// causeway: one executable, one subcommand per role (transfer, verify, db, routes, messages and
-// bench today; relayer, validator, router and devnet slot in through commands.hpp).
+// causeway: one executable, one subcommand group per role (transfer, verify, db, routes, messages,
+// bench and devnet today; relayer, validator and router slot in through command.hpp).
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <string>
 
-#include "cli/commands/commands.hpp"
+#include "cli/command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"causeway: cross-rollup bridge and messaging relayer", "causeway"};

@@ -1,27 +1,37 @@
-// `causeway devnet`: everything on one machine, on loopback only (design §7). `up` starts a
-// throwaway PostgreSQL cluster and three anvil chains (an L1, id 900, and two L2s, 901 and 902)
-// in a folder of its own and writes DIR/manifest.json (URLs, chain ids, PIDs, devnet keys) and
-// configs for the daemons; `status` checks each part; `down` stops what `up` started, by PID.
+// `causeway devnet`: everything on one machine, on loopback only. `up` starts a throwaway
+// PostgreSQL cluster and three anvil chains (an L1, id 900, and two L2s, 901 and 902) in a folder
+// of its own, deploys the contracts, and writes DIR/manifest.json (URLs, chain ids, PIDs, devnet
+// keys) and configs for the daemons; `status` checks each part; `down` stops what `up` started, by
+// PID. Devnet only: it uses anvil's public development keys.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 #include "core/secp256k1.hpp"
 
 namespace causeway::devnet {
 
+enum class Output : uint8_t { kText, kJson };
+
 struct DevnetOptions {
     std::filesystem::path dir = ".devnet";
-    bool json = false;
-    bool keep = false;  // down: keep the folder (logs, data) instead of removing it
+    Output output = Output::kText;
 };
 
-// Each returns the process exit code (0 ok, 1 failure with a message on stderr).
-int devnet_up(const DevnetOptions& options);
-int devnet_status(const DevnetOptions& options);
-int devnet_down(const DevnetOptions& options);
+// What `down` does with DIR once everything has stopped.
+enum class Folder : uint8_t { kRemove, kKeep };
+
+// Each prints its result on `out` and returns the exit code; a failure throws std::runtime_error
+// with one line saying what went wrong (`up` first stops whatever it had started).
+int devnet_up(const DevnetOptions& options, std::ostream& out);
+// 0 when every part is healthy, 1 otherwise (the report says which part fails); throws when DIR
+// holds no devnet.
+int devnet_status(const DevnetOptions& options, std::ostream& out);
+// 0 when everything stopped and its ports are free (also when nothing was up).
+int devnet_down(const DevnetOptions& options, Folder folder, std::ostream& out);
 
 // Moves `amount` whole tokens of the devnet trader's margin from one L2 to the other through the
 // vaults (CollateralVault.moveMargin), then shows where the message stands on both chains.
@@ -31,7 +41,8 @@ struct MoveMarginOptions {
     uint64_t amount = 100;
 };
 // `trader` signs (the CLI loads it from the trader's key file, see role_key_file).
-int devnet_move_margin(const DevnetOptions& options, const MoveMarginOptions& move, const PrivateKey& trader);
+int devnet_move_margin(const DevnetOptions& options, const MoveMarginOptions& move, const PrivateKey& trader,
+                       std::ostream& out);
 
 // The chains of a devnet, in manifest order.
 struct DevnetChain {

@@ -2,7 +2,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -10,9 +9,9 @@
 
 #include "core/block_header.hpp"
 #include "core/hex.hpp"
-#include "light-clients/opstack/output_root.hpp"
 #include "devnet/manifest.hpp"
 #include "devnet/sender.hpp"
+#include "light-clients/opstack/output_root.hpp"
 
 namespace causeway::devnet {
 namespace {
@@ -27,7 +26,7 @@ constexpr std::string_view kMessagePasser = "0x420000000000000000000000000000000
 
 }  // namespace
 
-int run_proposer(const ProposerOptions& o, const PrivateKey& key) {
+int run_proposer(const ProposerOptions& o, const PrivateKey& key, const log::Logger& log) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     try {
@@ -52,8 +51,9 @@ int run_proposer(const ProposerOptions& o, const PrivateKey& key) {
             l2s.push_back(
                 {chains[i].at("name").as_string().c_str(), std::move(*client), *oracle, std::nullopt});
         }
-        std::cout << "proposer " << to_checksum_hex(l1.address()) << ": posting " << l2s.size()
-                  << " L2s' output roots to L1 every " << o.interval.count() << " ms" << std::endl;
+        log.info("posting output roots to L1", {{"proposer", to_checksum_hex(l1.address())},
+                                                {"l2s", l2s.size()},
+                                                {"interval_ms", static_cast<int64_t>(o.interval.count())}});
 
         for (int round = 0; !stop_requested && (o.rounds == 0 || round < o.rounds); ++round) {
             for (auto& l2 : l2s) {
@@ -83,20 +83,20 @@ int run_proposer(const ProposerOptions& o, const PrivateKey& key) {
                                             abi::Value(u256(*l1_head))}),
                                   "propose " + l2.name);
                     l2.proposed = *head;
-                    std::cout << "proposed " << l2.name << " block " << *head << " output root "
-                              << to_hex(*root) << std::endl;
+                    log.info("proposed",
+                             {{"chain", l2.name}, {"block", *head}, {"output_root", to_hex(*root)}});
                 } catch (const std::exception& e) {
-                    std::cerr << "proposer: " << l2.name << ": " << e.what() << std::endl;
+                    log.warn("proposal failed", {{"chain", l2.name}, {"error", e.what()}});
                 }
             }
             for (int slept = 0; slept < o.interval.count() && !stop_requested; slept += 50) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
             }
         }
-        std::cout << "proposer stopped" << std::endl;
+        log.info("stopped");
         return 0;
     } catch (const std::exception& e) {
-        std::cerr << "causeway devnet proposer: error: " << e.what() << std::endl;
+        log.error("cannot start", {{"error", e.what()}});
         return 1;
     }
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/secp256k1.hpp"
+#include "logging/log.hpp"
 
 namespace causeway::devnet {
 
@@ -16,8 +17,9 @@ struct ProposerOptions {
     int rounds = 0;  // 0: until stopped
 };
 
-// Runs until SIGTERM/SIGINT (or `rounds`); logs one line per proposal. Returns the exit code.
-// `key` is the proposer's (the CLI loads it from the proposer's key file, see role_key_file).
-int run_proposer(const ProposerOptions& options, const PrivateKey& key);
+// Runs until SIGTERM/SIGINT (or `rounds`), logging one line per proposal and per failure on `log`.
+// Returns the exit code: 0 when stopped, 1 when it cannot start (no devnet, no L1). `key` is the
+// proposer's (the CLI loads it from the proposer's key file, see role_key_file).
+int run_proposer(const ProposerOptions& options, const PrivateKey& key, const log::Logger& log);
 
 }  // namespace causeway::devnet

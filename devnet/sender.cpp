@@ -1,13 +1,12 @@
 #include "devnet/sender.hpp"
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "core/hex.hpp"
-#include "core/transaction.hpp"
 
 namespace causeway::devnet {
 namespace {
@@ -33,50 +32,31 @@ Bytes code_from(const std::filesystem::path& json_file, const char* member) {
     return *std::move(bytes);
 }
 
+// Devnet chains mine at once: poll for receipts often, give up after 10 s.
+chain::SenderSettings devnet_settings() {
+    chain::SenderSettings settings;
+    settings.gas_margin_percent = 20;
+    settings.receipt_timeout = std::chrono::seconds(10);
+    settings.poll_interval = std::chrono::milliseconds(25);
+    return settings;
+}
+
 }  // namespace
 
-Sender::Sender(const std::string& rpc_url, PrivateKey key) : key_(std::move(key)) {
+Sender::Sender(const std::string& rpc_url, PrivateKey key) {
     auto created = chain::HttpJsonRpcClient::create(rpc_url);
     if (!created) throw std::runtime_error(rpc_url + ": " + created.error());
     client_ = std::move(*created);
-    chain_id_ = need(client_->chain_id(), rpc_url + " eth_chainId");
-    nonce_ = need(client_->nonce(key_.address(), jsonrpc::BlockId::pending()), "eth_getTransactionCount");
+    auto opened = chain::TransactionSender::open(*client_, std::move(key), devnet_settings());
+    if (!opened) throw std::runtime_error(rpc_url + ": " + opened.error().message);
+    sender_ = std::make_unique<chain::TransactionSender>(std::move(*opened));
 }
 
 jsonrpc::Receipt Sender::send(const std::optional<Address>& to, Bytes data, const std::string& what,
                               const u256& value) {
-    Transaction tx;
-    tx.type = TxType::kDynamicFee;
-    tx.chain_id = chain_id_;
-    tx.nonce = nonce_;
-    tx.to = to;
-    tx.value = value;
-    tx.data = std::move(data);
-    const u256 base_fee = need(client_->gas_price(), what + ": eth_gasPrice");
-    tx.max_priority_fee_per_gas = u256(1'000'000'000);
-    tx.max_fee_per_gas = 2 * base_fee + tx.max_priority_fee_per_gas;
-    jsonrpc::CallRequest estimate;
-    estimate.from = key_.address();
-    estimate.to = to;
-    estimate.value = value;
-    estimate.data = tx.data;
-    const uint64_t gas = need(client_->estimate_gas(estimate), what + ": eth_estimateGas");
-    tx.gas_limit = gas + gas / 5;
-    if (!sign(tx, key_)) throw std::runtime_error(what + ": signing failed");
-    Bytes raw;
-    encode(raw, tx);
-    const Hash hash = need(client_->send_raw_transaction(raw), what + ": eth_sendRawTransaction");
-    ++nonce_;
-    for (int i = 0; i < 400; ++i) {
-        auto receipt = need(client_->transaction_receipt(hash), what + ": eth_getTransactionReceipt");
-        if (receipt) {
-            if (receipt->status != true)
-                throw std::runtime_error(what + ": transaction " + to_hex(hash) + " reverted");
-            return *receipt;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    throw std::runtime_error(what + ": no receipt for " + to_hex(hash) + " after 10 s");
+    auto receipt = sender_->send(chain::TxRequest{to, value, std::move(data)});
+    if (!receipt) throw std::runtime_error(what + ": " + receipt.error().message);
+    return std::move(*receipt);
 }
 
 Address Sender::deploy(ByteView creation_code, ByteView constructor_args, const std::string& what) {
@@ -90,7 +70,7 @@ Address Sender::deploy(ByteView creation_code, ByteView constructor_args, const 
 
 Bytes Sender::call(const Address& to, Bytes data) {
     jsonrpc::CallRequest request;
-    request.from = key_.address();
+    request.from = sender_->address();
     request.to = to;
     request.data = std::move(data);
     return need(client_->call(request), "eth_call");
@@ -104,10 +84,6 @@ Bytes creation_code(const std::filesystem::path& artifacts, const std::string& f
 Bytes runtime_code(const std::filesystem::path& artifact_json) {
     return code_from(artifact_json, "deployedBytecode");
 }
-
-}  // namespace causeway::devnet
-
-namespace causeway::devnet {
 
 Bytes calldata(std::string_view signature, const std::vector<abi::Value>& args) {
     const auto function = abi::parse_function(signature);

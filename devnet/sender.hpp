@@ -1,19 +1,22 @@
-// Sends the devnet's own transactions (deployments, configuration, proposals) from one key on one
-// chain: EIP-1559, nonce tracked locally, each transaction waited for and its status checked.
+// The devnet's own transactions (deployments, configuration, proposals, margin moves): one key on
+// one chain through chain::TransactionSender, each transaction waited for, and any failure thrown
+// with what was being done ("deploy Mailbox: transaction 0x... reverted").
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "chain/json_rpc_client.hpp"
+#include "chain/transaction_sender.hpp"
 #include "core/abi.hpp"
 #include "core/bytes.hpp"
 #include "core/jsonrpc.hpp"
 #include "core/secp256k1.hpp"
 #include "core/u256.hpp"
-#include "chain/json_rpc_client.hpp"
 
 namespace causeway::devnet {
 
@@ -31,24 +34,18 @@ class Sender {
     Bytes call(const Address& to, Bytes data);
 
     [[nodiscard]] chain::ChainClient& client() noexcept { return *client_; }
-    [[nodiscard]] const Address& address() const noexcept { return key_.address(); }
-    [[nodiscard]] uint64_t chain_id() const noexcept { return chain_id_; }
+    [[nodiscard]] const Address& address() const noexcept { return sender_->address(); }
+    [[nodiscard]] uint64_t chain_id() const noexcept { return sender_->chain_id(); }
 
   private:
     std::unique_ptr<chain::HttpJsonRpcClient> client_;
-    PrivateKey key_;
-    uint64_t chain_id_ = 0;
-    uint64_t nonce_ = 0;
+    std::unique_ptr<chain::TransactionSender> sender_;
 };
 
 // The creation code of a contract from forge's output (out/<File>.sol/<Name>.json, bytecode.object).
 Bytes creation_code(const std::filesystem::path& artifacts, const std::string& file, const std::string& name);
 // Its runtime code (deployedBytecode.object), for anvil_setCode.
 Bytes runtime_code(const std::filesystem::path& artifact_json);
-
-}  // namespace causeway::devnet
-
-namespace causeway::devnet {
 
 // selector + ABI-encoded arguments of `signature` ("proposeL2Output(bytes32,uint256,bytes32,uint256)").
 Bytes calldata(std::string_view signature, const std::vector<abi::Value>& args);

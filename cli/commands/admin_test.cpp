@@ -1,7 +1,7 @@
 // The operator commands (`causeway db`, `routes`, `messages`) through the real executable, each
 // case against its own throwaway PostgreSQL cluster: what they print (tables and JSON), the exit
 // codes (0 done, 1 refused or failed, 2 usage), and the audit rows they leave.
-#include "cli/commands/admin.hpp"
+#include "cli/commands/format.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -102,7 +102,7 @@ TEST_CASE("formatting: times, durations, clipping and tables", "[cli][admin]") {
     // 2024-05-01T12:34:56.789012Z is 1714566896789012 us after the epoch (date -d ... +%s).
     const db::Timestamp t{std::chrono::microseconds(1'714'566'896'789'012)};
     CHECK(format_time(t) == "2024-05-01T12:34:56.789Z");
-    CHECK(format_time(t, false) == "2024-05-01T12:34:56Z");
+    CHECK(format_time(t, cli::TimePrecision::kSeconds) == "2024-05-01T12:34:56Z");
     CHECK(format_time(db::Timestamp{}) == "1970-01-01T00:00:00.000Z");
 
     CHECK(format_duration(0s) == "0s");

@@ -1,23 +1,17 @@
-// `causeway bench queue`: enqueue-to-complete throughput of the PostgreSQL queue, as a relayer
-// drives it: P producer threads enqueue batches while C consumer threads claim batches under a
-// lease and complete them (delivered -> history), each on its own connection, woken by NOTIFY.
-// Then the wake-up latency: how long a NOTIFY takes to reach a consumer blocked waiting for one.
-// Runs in a schema of its own, dropped and recreated first. Prints one JSON line.
-#include <CLI/CLI.hpp>
+#include "cli/commands/bench_queue.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <iostream>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
 
+#include "cli/commands/command_error.hpp"
 #include "core/keccak.hpp"
 #include "db/migrate.hpp"
 #include "db/queue.hpp"
-#include "cli/commands/commands.hpp"
-#include "cli/commands/db_options.hpp"
 
 namespace causeway::cli {
 namespace {
@@ -26,17 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 // Marks a schema this command made, so that it drops only its own.
 constexpr std::string_view kSchemaMark = "causeway bench queue: dropped and recreated by every run";
-
-struct BenchOptions {
-    std::optional<std::string> db;
-    std::string url;  // resolved while parsing
-    std::string schema = "causeway_bench";
-    uint32_t messages = 100'000;
-    int producers = 2;
-    int consumers = 4;
-    int batch = 500;
-    int notify_rounds = 200;
-};
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double, std::milli>(b - a).count();
@@ -69,11 +52,13 @@ std::vector<db::NewMessage> make_messages(uint32_t count, const std::string& sal
     return out;
 }
 
-db::Connection open(const BenchOptions& o, const std::string& role) {
+db::Connection open(const BenchQueueOptions& o, const std::string& role) {
     return db::Connection::open({o.url, o.schema, "causeway-bench-" + role});
 }
 
-int run_bench(const BenchOptions& o) {
+}  // namespace
+
+int run_bench_queue(const BenchQueueOptions& o, std::ostream& result) {
     {
         // Only a schema this command made (or none) is dropped: never causeway's, never another's.
         auto admin = db::Connection::open({o.url, o.schema, "causeway-bench"});
@@ -261,53 +246,8 @@ int run_bench(const BenchOptions& o) {
         << ",\"notify_p99_ms\":" << num(percentile(wakeups, 0.99), 3)
         << ",\"notify_rounds\":" << o.notify_rounds << ",\"producers\":" << o.producers
         << ",\"consumers\":" << o.consumers << ",\"batch\":" << o.batch << "}";
-    std::cout << out.str() << std::endl;
+    result << out.str() << std::endl;
     return 0;
-}
-
-}  // namespace
-
-void add_bench_command(CLI::App& app, Command& selected) {
-    auto* bench = app.add_subcommand("bench", "Benchmarks against a live system");
-    bench->require_subcommand(1);
-    auto* queue = bench->add_subcommand(
-        "queue",
-        "Enqueue-to-complete throughput of the PostgreSQL queue and NOTIFY wake-up latency.\nDrops and"
-        " recreates its own schema (--schema, default causeway_bench) in the database;\nprints one JSON"
-        " line.");
-    auto o = std::make_shared<BenchOptions>();
-    queue->add_option("--db", o->db, "PostgreSQL URL (default: $CAUSEWAY_DB_URL)");
-    queue->add_option("--schema", o->schema, "Schema to run in, made by this command; dropped first")
-        ->capture_default_str()
-        ->check(schema_name_validator())
-        ->check(CLI::Validator(
-            [](std::string& name) -> std::string {
-                return name == db::kDefaultSchema ? "the benchmark drops its schema; it will not use " + name
-                                                  : std::string{};
-            },
-            "NAME"));
-    queue->add_option("--messages", o->messages, "Messages to move")
-        ->capture_default_str()
-        ->check(CLI::Range(1u, 100'000'000u));
-    queue->add_option("--producers", o->producers, "Producer threads")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 64));
-    queue->add_option("--consumers", o->consumers, "Consumer threads")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 64));
-    queue->add_option("--batch", o->batch, "Messages per enqueue and per claim")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 10'000));
-    queue->add_option("--notify-rounds", o->notify_rounds, "Wake-ups to time")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 100'000));
-    queue->footer(
-        "Exit 2 on bad options or no database; exit 1 when the run fails (a message lost or"
-        " delivered twice is a failure).");
-    queue->callback([&selected, o] {
-        o->url = db_url_or_usage_error(o->db);
-        selected = guarded([o] { return run_bench(*o); });
-    });
 }
 
 }  // namespace causeway::cli

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "cli/commands/commands.hpp"
+#include "cli/commands/command_error.hpp"
 
 namespace causeway::cli {
 

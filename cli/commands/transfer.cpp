@@ -1,16 +1,14 @@
 #include "cli/commands/transfer.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
-#include <iostream>
-#include <memory>
+#include <optional>
 #include <thread>
 
+#include "chain/json_rpc_client.hpp"
+#include "chain/transaction_sender.hpp"
+#include "cli/commands/command_error.hpp"
 #include "core/hex.hpp"
 #include "core/transaction.hpp"
-#include "chain/json_rpc_client.hpp"
-#include "cli/commands/commands.hpp"
-#include "cli/commands/keys.hpp"
 
 namespace causeway::cli {
 
@@ -21,20 +19,17 @@ using chain::RpcResult;
 namespace calls = chain::calls;
 using Clock = std::chrono::steady_clock;
 
-// Without a fee market signal (empty blocks report zero rewards), tip this much.
-const u256 kDefaultPriorityFee = u256(1'000'000'000);  // 1 gwei
-constexpr uint64_t kFeeHistoryBlocks = 5;
-
 template <typename T>
 T need(RpcResult<T> r, std::string_view what) {
     if (!r) throw CommandError(std::string(what) + ": " + r.error().to_string());
     return std::move(*r);
 }
 
-u256 median(std::vector<u256> values) {
-    if (values.empty()) return 0;
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
+// A step of chain::TransactionSender, or its one-line error.
+template <typename T>
+T sent(chain::SendResult<T> r) {
+    if (!r) throw CommandError(r.error().message);
+    return std::move(*r);
 }
 
 std::string elapsed_s(Clock::duration d) {
@@ -102,6 +97,10 @@ TransferResult run_transfer(const TransferOptions& options, const PrivateKey& ke
     const Address from = key.address();
 
     // Everything the transaction needs, in one batch.
+    chain::SenderSettings settings;
+    settings.fees.priority_fee = options.priority_fee;
+    settings.receipt_timeout = options.receipt_timeout;
+    settings.poll_interval = options.poll_interval;
     Batch batch;
     const double percentiles[] = {50.0};
     auto chain_id_call = batch.add(calls::chain_id());
@@ -109,7 +108,7 @@ TransferResult run_transfer(const TransferOptions& options, const PrivateKey& ke
     auto nonce_call = batch.add(calls::nonce(from, jsonrpc::BlockId::pending()));
     auto balance_call = batch.add(calls::balance(from, jsonrpc::BlockId::latest()));
     auto fees_call =
-        batch.add(calls::fee_history(kFeeHistoryBlocks, jsonrpc::BlockTag::kLatest, percentiles));
+        batch.add(calls::fee_history(settings.fees.history_blocks, jsonrpc::BlockTag::kLatest, percentiles));
     client.execute(batch);
 
     const uint64_t chain_id = need(chain_id_call.get(), "eth_chainId");
@@ -124,99 +123,40 @@ TransferResult run_transfer(const TransferOptions& options, const PrivateKey& ke
     out << "sender: " << to_checksum_hex(from) << " (" << key_source << "), balance " << format_wei(balance)
         << ", nonce " << nonce << std::endl;
 
-    const auto fees = need(fees_call.get(), "eth_feeHistory");
-    if (fees.base_fee_per_gas.empty())
-        throw CommandError("eth_feeHistory returned no base fee (not an EIP-1559 chain?)");
-    const u256 base_fee = fees.base_fee_per_gas.back();  // the next block's
-    std::vector<u256> rewards;
-    for (const auto& block : fees.reward) {
-        if (!block.empty()) rewards.push_back(block.front());
-    }
-    u256 tip = median(rewards);
-    std::string tip_source =
-        "median 50th-percentile tip of the last " + std::to_string(fees.gas_used_ratio.size()) + " blocks";
-    if (options.priority_fee) {
-        tip = *options.priority_fee;
-        tip_source = "--priority-fee";
-    } else if (tip == 0) {
-        tip = kDefaultPriorityFee;
-        tip_source = "default; recent blocks paid no tips";
-    }
-    const u256 max_fee = 2 * base_fee + tip;
-    out << "fees: base fee " << to_decimal(base_fee) << " wei, priority fee " << to_decimal(tip) << " wei ("
-        << tip_source << "), max fee " << to_decimal(max_fee) << " wei" << std::endl;
+    chain::TransactionSender sender(client, key, chain_id, nonce, settings);
+    const chain::Fees fees =
+        sent(chain::fees_from_history(need(fees_call.get(), "eth_feeHistory"), settings.fees));
+    out << "fees: base fee " << to_decimal(fees.base_fee) << " wei, priority fee "
+        << to_decimal(fees.priority_fee) << " wei ("
+        << (options.priority_fee ? "--priority-fee" : fees.priority_source) << "), max fee "
+        << to_decimal(fees.max_fee) << " wei" << std::endl;
 
-    Transaction tx;
-    tx.type = TxType::kDynamicFee;
-    tx.chain_id = chain_id;
-    tx.nonce = nonce;
-    tx.max_priority_fee_per_gas = tip;
-    tx.max_fee_per_gas = max_fee;
-    tx.to = options.to;
-    tx.value = options.value;
-    jsonrpc::CallRequest estimate;
-    estimate.from = from;
-    estimate.to = options.to;
-    estimate.value = options.value;
-    tx.gas_limit = need(client.estimate_gas(estimate), "eth_estimateGas");
+    const Transaction tx = sent(sender.prepare(chain::TxRequest{options.to, options.value, {}}, fees));
     out << "gas: limit " << tx.gas_limit << " (eth_estimateGas)" << std::endl;
-
-    const u512 cost = u512(tx.gas_limit) * u512(max_fee) + u512(options.value);
+    const u512 cost = u512(tx.gas_limit) * u512(tx.max_fee_per_gas) + u512(options.value);
     if (cost > u512(balance)) {
         throw CommandError("insufficient balance: value + gas limit x max fee = " + cost.str() +
                            " wei, balance " + to_decimal(balance) + " wei");
     }
-
-    if (auto signed_ok = sign(tx, key); !signed_ok) {
-        throw CommandError("signing failed: " + std::string(to_string(signed_ok.error())));
-    }
     Bytes raw;
     encode(raw, tx);
     const Hash hash = transaction_hash(tx);
-    out << "signed: EIP-1559 transaction " << to_hex(hash) << " (" << raw.size() << " bytes, nonce " << nonce
-        << ")" << std::endl;
+    out << "signed: EIP-1559 transaction " << to_hex(hash) << " (" << raw.size() << " bytes, nonce "
+        << tx.nonce << ")" << std::endl;
 
-    const Hash accepted = need(client.send_raw_transaction(raw), "eth_sendRawTransaction");
-    if (accepted != hash) {
-        throw CommandError("the node answered with transaction hash " + to_hex(accepted) + ", expected " +
-                           to_hex(hash));
-    }
+    (void)sent(sender.broadcast(tx));
     out << "sent: " << to_hex(hash) << " to " << to_checksum_hex(options.to) << ", value "
         << format_wei(options.value) << std::endl;
 
-    // Wait for the receipt; transport trouble while polling is retried until the deadline.
+    // Transport trouble while polling is retried until the deadline.
     const auto start = Clock::now();
     const auto deadline = start + options.receipt_timeout;
-    std::optional<jsonrpc::Receipt> receipt;
-    std::string last_error;
-    // Poll quickly at first (dev chains mine at once), backing off to the configured interval.
-    auto interval = std::min(options.poll_interval, std::chrono::milliseconds(100));
-    while (true) {
-        auto r = client.transaction_receipt(hash);
-        if (r && *r) {
-            receipt = std::move(**r);
-            break;
-        }
-        if (!r) {
-            if (!r.error().is_transport() && r.error().kind != chain::RpcError::Kind::kHttpStatus) {
-                throw CommandError("eth_getTransactionReceipt: " + r.error().to_string());
-            }
-            last_error = r.error().to_string();
-        }
-        if (Clock::now() + interval > deadline) {
-            throw CommandError("no receipt for " + to_hex(hash) + " after " +
-                               elapsed_s(Clock::now() - start) + "; it may still be pending" +
-                               (last_error.empty() ? "" : " (last error: " + last_error + ")"));
-        }
-        std::this_thread::sleep_for(interval);
-        interval = std::min(options.poll_interval, interval * 2);
-    }
+    auto receipt = std::make_optional(sent(sender.wait_for_receipt(hash)));
     out << "receipt: block " << receipt->block_number << " (" << to_hex(receipt->block_hash) << "), status "
         << (receipt->succeeded() ? "success" : "reverted") << ", gas used " << receipt->gas_used
         << ", effective gas price " << to_decimal(receipt->effective_gas_price) << " wei, after "
         << elapsed_s(Clock::now() - start) << std::endl;
     if (!receipt->succeeded()) throw CommandError("transaction " + to_hex(hash) + " reverted");
-    if (receipt->transaction_hash != hash) throw CommandError("the receipt is for another transaction");
 
     // Confirmations: the including block counts as the first.
     if (options.confirmations > 1) {
@@ -260,57 +200,6 @@ TransferResult run_transfer(const TransferOptions& options, const PrivateKey& ke
     out << "done: transferred " << format_wei(options.value) << " to " << to_checksum_hex(options.to)
         << " in block " << header->number << std::endl;
     return TransferResult{hash, std::move(*receipt), *header};
-}
-
-void add_transfer_command(CLI::App& app, Command& selected) {
-    struct Args {
-        std::string rpc;
-        std::string key_file;
-        std::string to;
-        std::string value;
-        std::optional<uint64_t> chain_id;
-        uint64_t confirmations = 1;
-        uint64_t timeout_s = 120;
-        std::string priority_fee;
-    };
-    auto args = std::make_shared<Args>();
-    CLI::App* cmd = app.add_subcommand(
-        "transfer",
-        "Send native currency with an EIP-1559 transaction and verify the including block's header");
-    cmd->add_option("--rpc", args->rpc, "JSON-RPC endpoint, http://host:port[/path]")->required();
-    cmd->add_option("--key-file", args->key_file,
-                    "file holding the sender's hex private key, mode 0600 (default: $CAUSEWAY_PRIVATE_KEY)");
-    cmd->add_option("--to", args->to, "recipient address")->required();
-    cmd->add_option("--value", args->value, "amount: wei, or with a unit (1ether, 2.5gwei)")->required();
-    cmd->add_option("--chain-id", args->chain_id, "expected chain id; refuse to send on any other chain");
-    cmd->add_option("--confirmations", args->confirmations,
-                    "blocks to wait for, counting the including block")
-        ->capture_default_str()
-        ->check(CLI::Range(uint64_t{1}, uint64_t{10'000}));
-    cmd->add_option("--timeout", args->timeout_s, "seconds to wait for the receipt and confirmations")
-        ->capture_default_str()
-        ->check(CLI::Range(uint64_t{1}, uint64_t{86'400}));
-    cmd->add_option("--priority-fee", args->priority_fee,
-                    "priority fee per gas (default: from eth_feeHistory)");
-    cmd->callback([args, &selected] {
-        selected = [args] {
-            TransferOptions options;
-            options.rpc = args->rpc;
-            const auto to = address_from_hex(args->to);
-            if (!to) throw CommandError("--to " + args->to + ": " + to.error().message());
-            options.to = *to;
-            options.value = parse_amount(args->value);
-            options.chain_id = args->chain_id;
-            options.confirmations = args->confirmations;
-            options.receipt_timeout = std::chrono::seconds(args->timeout_s);
-            if (!args->priority_fee.empty()) options.priority_fee = parse_amount(args->priority_fee);
-            std::optional<std::filesystem::path> key_file;
-            if (!args->key_file.empty()) key_file = args->key_file;
-            const LoadedKey key = load_private_key(key_file, std::cerr);
-            run_transfer(options, key.key, key.source, std::cout);
-            return 0;
-        };
-    });
 }
 
 }  // namespace causeway::cli

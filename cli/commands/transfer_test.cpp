@@ -7,11 +7,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/hex.hpp"
 #include "chain/json_rpc_client.hpp"
-#include "cli/commands/commands.hpp"
+#include "cli/commands/command_error.hpp"
 #include "cli/commands/keys.hpp"
 #include "cli/commands/transfer.hpp"
+#include "core/hex.hpp"
 #include "tests/support/anvil.hpp"
 #include "tests/support/temp_dir.hpp"
 

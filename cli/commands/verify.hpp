@@ -11,11 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/commands/commands.hpp"
-
-namespace CLI {
-class App;
-}
+#include "cli/commands/format.hpp"
 
 namespace causeway::cli {
 
@@ -24,8 +20,6 @@ inline constexpr int kVerifyValid = 0;
 inline constexpr int kVerifyInvalid = 1;
 inline constexpr int kVerifyUsage = 2;
 
-// Prints one line of JSON and returns `code`.
-int print_json(std::ostream& out, const boost::json::object& result, int code);
 // Prints {"error": message} and returns kVerifyUsage.
 int print_usage_error(std::ostream& out, const std::string& message);
 
@@ -38,10 +32,5 @@ struct RpcResultFile {
 // The error is a one-line message naming the file; `what` names the result ("block", "proof").
 [[nodiscard]] std::expected<RpcResultFile, std::string> read_rpc_result_file(
     const std::filesystem::path& file, std::string_view what);
-
-void add_verify_header_command(CLI::App& verify, Command& selected);      // verify_header.cpp
-void add_verify_proof_command(CLI::App& verify, Command& selected);       // verify_proof.cpp
-void add_verify_op_output_command(CLI::App& verify, Command& selected);   // verify_op_output.cpp
-void add_verify_checkpoint_command(CLI::App& verify, Command& selected);  // verify_checkpoint.cpp
 
 }  // namespace causeway::cli

@@ -7,9 +7,9 @@
 #include <memory>
 #include <optional>
 
+#include "cli/commands/verify.hpp"
 #include "core/hex.hpp"
 #include "light-clients/committee/checkpoint.hpp"
-#include "cli/commands/verify.hpp"
 
 namespace causeway::cli {
 
@@ -122,32 +122,6 @@ int run_verify_checkpoint(const VerifyCheckpointArgs& args, std::ostream& out, s
     }
     out << boost::json::serialize(result) << std::endl;
     return verdict == committee::Verdict::kValid ? kVerifyValid : kVerifyInvalid;
-}
-
-void add_verify_checkpoint_command(CLI::App& verify, Command& selected) {
-    auto args = std::make_shared<VerifyCheckpointArgs>();
-    CLI::App* cmd = verify.add_subcommand(
-        "checkpoint",
-        "Verify message-id multisig metadata (committee signatures over a checkpoint) against an ordered"
-        " validator set");
-    cmd->add_option("--origin", args->origin, "origin domain")->required();
-    cmd->add_option("--merkle-hook", args->merkle_hook, "origin merkle-tree hook: address or bytes32")
-        ->required();
-    cmd->add_option("--root", args->root, "checkpoint merkle root (bytes32)")->required();
-    cmd->add_option("--index", args->index, "checkpoint index")->required();
-    cmd->add_option("--message-id", args->message_id, "message id (bytes32)")->required();
-    cmd->add_option("--metadata", args->metadata,
-                    "hex metadata: merkle-tree hook | root | u32 index | 65-byte signatures")
-        ->required();
-    cmd->add_option("--validators", args->validators, "validator addresses, comma-separated, in set order")
-        ->required()
-        ->delimiter(',');
-    cmd->add_option("--threshold", args->threshold, "signatures required")
-        ->required()
-        ->check(CLI::Range(std::size_t{1}, committee::kMaxValidators));
-    cmd->callback([args, &selected] {
-        selected = [args] { return run_verify_checkpoint(*args, std::cout, std::cerr); };
-    });
 }
 
 }  // namespace causeway::cli

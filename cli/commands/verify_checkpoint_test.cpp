@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands/verify.hpp"
+#include "cli/commands/verify_checkpoint.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "core/message.hpp"
 #include "core/secp256k1.hpp"
 #include "light-clients/committee/checkpoint.hpp"
-#include "cli/commands/verify.hpp"
-#include "cli/commands/verify_checkpoint.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/vectors.hpp"
 

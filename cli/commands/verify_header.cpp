@@ -5,12 +5,12 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/commands/verify.hpp"
 #include "core/block_header.hpp"
 #include "core/hex.hpp"
 #include "core/jsonrpc.hpp"
 #include "light-clients/headers/arbitrum_header.hpp"
 #include "light-clients/headers/ethereum_header.hpp"
-#include "cli/commands/verify.hpp"
 
 namespace causeway::cli {
 
@@ -154,42 +154,6 @@ int run_verify_header(const VerifyHeaderOptions& options, std::ostream& out) {
     }
     if (options.json_file) return verify_json(*options.json_file, options.expect, out);
     return verify_rlp(*options.rlp_hex, options.expect, out);
-}
-
-void add_verify_header_command(CLI::App& verify, Command& selected) {
-    struct Args {
-        std::string json_file;
-        std::string rlp;
-        std::string expect;
-    };
-    auto args = std::make_shared<Args>();
-    CLI::App* cmd = verify.add_subcommand(
-        "header", "Block header: recompute keccak256(rlp(header)) and compare it with the claimed hash");
-    auto* json_opt = cmd->add_option("--json", args->json_file,
-                                     "an eth_getBlockByNumber/eth_getBlockByHash result (bare or as the"
-                                     " whole response); its `hash` is checked");
-    auto* rlp_opt = cmd->add_option("--rlp", args->rlp, "the header's RLP in hex; prints the decoded header");
-    json_opt->excludes(rlp_opt);
-    cmd->add_option("--expect", args->expect, "the hash the header must have")
-        ->check(CLI::Validator(
-            [](std::string& text) -> std::string {
-                const auto h = hash_from_hex(text);
-                return h ? std::string{} : "not a 32-byte 0x-hex value: " + h.error().message();
-            },
-            "HASH"));
-    cmd->callback([args, json_opt, rlp_opt, &selected] {
-        if (json_opt->count() == 0 && rlp_opt->count() == 0) throw CLI::RequiredError("--json or --rlp");
-        selected = [args, from_json = json_opt->count() > 0] {
-            VerifyHeaderOptions options;
-            if (from_json) {
-                options.json_file = args->json_file;
-            } else {
-                options.rlp_hex = args->rlp;
-            }
-            if (!args->expect.empty()) options.expect = *hash_from_hex(args->expect);
-            return run_verify_header(options, std::cout);
-        };
-    });
 }
 
 }  // namespace causeway::cli

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "core/hex.hpp"
 #include "cli/commands/verify_header.hpp"
+#include "core/hex.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/vectors.hpp"

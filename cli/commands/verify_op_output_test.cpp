@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/hex.hpp"
 #include "cli/commands/verify_op_output.hpp"
+#include "core/hex.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/vectors.hpp"
 

@@ -5,11 +5,11 @@
 #include <iostream>
 #include <memory>
 
+#include "chain/json_rpc_client.hpp"
+#include "cli/commands/verify.hpp"
 #include "core/hex.hpp"
 #include "core/jsonrpc.hpp"
 #include "light-clients/mpt/proof.hpp"
-#include "chain/json_rpc_client.hpp"
-#include "cli/commands/verify.hpp"
 
 namespace causeway::cli {
 
@@ -156,49 +156,6 @@ int run_verify_proof(const VerifyProofOptions& options, std::ostream& out) {
     if (!options.rpc || !options.address)
         return print_usage_error(out, "--rpc needs --address (and --address --rpc)");
     return verify_rpc(options, out);
-}
-
-void add_verify_proof_command(CLI::App& verify, Command& selected) {
-    struct Args {
-        std::string state_root;
-        std::string proof;
-        std::string rpc;
-        std::string address;
-        std::vector<std::string> slots;
-        std::string block;
-        uint64_t timeout_s = 10;
-    };
-    auto args = std::make_shared<Args>();
-    CLI::App* cmd = verify.add_subcommand(
-        "proof", "EIP-1186 account and storage proof: check an eth_getProof result against a state root");
-    auto* root_opt =
-        cmd->add_option("--state-root", args->state_root, "the state root the proof must prove against");
-    auto* proof_opt = cmd->add_option("--proof", args->proof,
-                                      "an eth_getProof result (bare or as the whole JSON-RPC response)");
-    auto* rpc_opt = cmd->add_option(
-        "--rpc", args->rpc, "JSON-RPC endpoint to fetch the header and the proof from, http://host:port");
-    auto* address_opt = cmd->add_option("--address", args->address, "the account (with --rpc)");
-    auto* slot_opt =
-        cmd->add_option("--slot", args->slots, "a storage slot to prove (with --rpc; repeatable)");
-    auto* block_opt =
-        cmd->add_option("--block", args->block, "block number, tag or hash (with --rpc; default latest)");
-    cmd->add_option("--timeout", args->timeout_s, "seconds per RPC request")
-        ->capture_default_str()
-        ->check(CLI::Range(uint64_t{1}, uint64_t{3600}));
-    for (auto* file_side : {root_opt, proof_opt}) {
-        for (auto* rpc_side : {rpc_opt, address_opt, slot_opt, block_opt}) file_side->excludes(rpc_side);
-    }
-    cmd->callback([args, root_opt, proof_opt, rpc_opt, address_opt, block_opt, &selected] {
-        VerifyProofOptions options;
-        if (root_opt->count()) options.state_root = args->state_root;
-        if (proof_opt->count()) options.proof_file = args->proof;
-        if (rpc_opt->count()) options.rpc = args->rpc;
-        if (address_opt->count()) options.address = args->address;
-        if (block_opt->count()) options.block = args->block;
-        options.slots = args->slots;
-        options.rpc_timeout = std::chrono::seconds(args->timeout_s);
-        selected = [options] { return run_verify_proof(options, std::cout); };
-    });
 }
 
 }  // namespace causeway::cli

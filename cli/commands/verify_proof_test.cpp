@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "chain/json_rpc_client.hpp"
+#include "cli/commands/verify_proof.hpp"
 #include "core/hex.hpp"
 #include "core/jsonrpc.hpp"
 #include "light-clients/mpt/proof.hpp"
-#include "chain/json_rpc_client.hpp"
-#include "cli/commands/verify_proof.hpp"
 #include "tests/support/anvil.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"

@@ -21,7 +21,7 @@
 #include "light-clients/mpt/proof.hpp"
 #include "light-clients/opstack/output_root.hpp"
 #include "chain/json_rpc_client.hpp"
-#include "devnet/processes.hpp"
+#include "os/process.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -45,7 +45,7 @@ json::object manifest_of(const std::filesystem::path& dir) {
 
 // Running: it exists and is not a zombie (the devnet's own check).
 bool process_exists(int64_t pid) {
-    return devnet::alive(static_cast<pid_t>(pid));
+    return os::alive(static_cast<pid_t>(pid));
 }
 
 // A folder for a devnet inside `tmp`. PostgreSQL runs as its own user when the tests run as root:

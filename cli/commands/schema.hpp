@@ -1,0 +1,18 @@
+// `causeway db migrate | status`: the queue's PostgreSQL schema (db/migrate.hpp). Each writes text
+// for people or one line of JSON on `out` and returns the exit code.
+#pragma once
+
+#include <ostream>
+
+#include "cli/commands/format.hpp"
+#include "db/connection.hpp"
+
+namespace causeway::cli {
+
+// Applies the migrations the schema lacks (a no-op when current).
+int db_migrate(db::Connection& conn, OutputFormat format, std::ostream& out);
+// The schema's version and the queue's counts per state and route: exit 0 when the schema is
+// current, 1 when it needs `causeway db migrate` (or a newer causeway).
+int db_status(db::Connection& conn, OutputFormat format, std::ostream& out);
+
+}  // namespace causeway::cli

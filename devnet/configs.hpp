@@ -1,0 +1,17 @@
+// The daemons' configs that `causeway devnet up` writes into DIR/config (internal to
+// causeway::devnet).
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <filesystem>
+#include <string>
+
+namespace causeway::devnet::detail {
+
+// relayer.yaml, validator-{1,2,3}.yaml and router.yaml: the chains with their contracts, the
+// committee routes 901 <-> 902 (2 of the 3 validators), the database and each role's key file.
+void write_configs(const std::filesystem::path& config_dir, const boost::json::array& chains,
+                   const boost::json::object& keys, const std::string& db_url);
+
+}  // namespace causeway::devnet::detail
