@@ -13,7 +13,7 @@
 #include "core/hex.hpp"
 #include "core/jsonrpc.hpp"
 #include "core/keccak.hpp"
-#include "light-clients/mpt/keccak_batch.hpp"
+#include "core/keccak_batch.hpp"
 #include "light-clients/mpt/proof.hpp"
 
 using namespace causeway;
@@ -70,7 +70,7 @@ void BM_mpt_keccak_batch_floor(benchmark::State& state, const Case& c) {
     }
     std::vector<Hash> out(nodes.size());
     for (auto _ : state) {
-        mpt::detail::keccak256_batch(nodes, out.data());
+        keccak256_batch(nodes, out.data());
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }

@@ -6,8 +6,8 @@
 
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
+#include "core/keccak_batch.hpp"
 #include "core/rlp.hpp"
-#include "light-clients/mpt/keccak_batch.hpp"
 #include "light-clients/mpt/proof.hpp"
 
 using namespace causeway;
@@ -432,12 +432,12 @@ TEST_CASE("batched keccak256 equals keccak256", "[light-clients][mpt][keccak]") 
         }
         std::vector<ByteView> views(messages.begin(), messages.end());
         std::vector<Hash> out(count);
-        detail::keccak256_batch(views, out.data());
+        keccak256_batch(views, out.data());
         for (std::size_t i = 0; i < count; ++i) {
             REQUIRE(out[i] == keccak256(messages[i]));
             ++n;
         }
     }
     CHECK(n > 3000);
-    INFO("vectorised: " << detail::keccak256_batch_vectorised());
+    INFO("vectorised: " << keccak256_batch_vectorised());
 }

@@ -1,4 +1,4 @@
-// keccak256 of many independent messages at once (internal to light-clients/mpt).
+// keccak256 of many independent messages at once.
 //
 // A proof's nodes are hashed independently of each other, so they can go through Keccak-f[1600]
 // side by side: on CPUs with AVX-512 eight messages share one vectorised permutation (vprolq for
@@ -12,7 +12,7 @@
 
 #include "core/bytes.hpp"
 
-namespace causeway::mpt::detail {
+namespace causeway {
 
 // out[i] = keccak256(in[i]) for every i; `out` has room for in.size() hashes.
 void keccak256_batch(std::span<const ByteView> in, Hash* out) noexcept;
@@ -20,4 +20,4 @@ void keccak256_batch(std::span<const ByteView> in, Hash* out) noexcept;
 // Whether keccak256_batch uses the vectorised permutation on this CPU.
 [[nodiscard]] bool keccak256_batch_vectorised() noexcept;
 
-}  // namespace causeway::mpt::detail
+}  // namespace causeway

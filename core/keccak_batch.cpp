@@ -1,4 +1,4 @@
-#include "light-clients/mpt/keccak_batch.hpp"
+#include "core/keccak_batch.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -11,7 +11,7 @@
 #define CAUSEWAY_KECCAK_AVX512 1
 #endif
 
-namespace causeway::mpt::detail {
+namespace causeway {
 
 namespace {
 
@@ -300,4 +300,4 @@ bool keccak256_batch_vectorised() noexcept {
 
 #endif
 
-}  // namespace causeway::mpt::detail
+}  // namespace causeway
