@@ -241,15 +241,16 @@ void hash_lanes(std::span<const ByteView> in, Hash* out) noexcept {
     constexpr std::size_t kBuckets = 16;
     for (std::size_t start = 0; start < in.size(); start += kChunk) {
         const std::size_t n = std::min(kChunk, in.size() - start);
+        const ByteView* chunk = in.data() + start;
         std::size_t count[kBuckets + 1] = {};
         const auto bucket = [&](std::size_t i) {
-            return kBuckets - 1 - std::min(kBuckets - 1, in[start + i].size() / kRate);
+            return kBuckets - 1 - std::min(kBuckets - 1, chunk[i].size() / kRate);
         };
         for (std::size_t i = 0; i < n; ++i) ++count[bucket(i) + 1];
         for (std::size_t b = 0; b < kBuckets; ++b) count[b + 1] += count[b];
         uint16_t order[kChunk];
-        for (std::size_t i = 0; i < n; ++i) order[count[bucket(i)]++] = static_cast<uint16_t>(start + i);
-        hash_stream<kLanes, absorb_permute>(in.data(), out, order, n);
+        for (std::size_t i = 0; i < n; ++i) order[count[bucket(i)]++] = static_cast<uint16_t>(i);
+        hash_stream<kLanes, absorb_permute>(chunk, out + start, order, n);
     }
 }
 
