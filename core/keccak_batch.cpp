@@ -29,80 +29,68 @@ constexpr uint64_t kRoundConstants[24] = {
 // The permutation is written once, as a macro, for every path: a path expands it in a function
 // compiled for its instructions, with overloads of xor2, xor3, rol<n>, chi and xor_rc for its word
 // type (a function template could not carry a different target attribute per path). The state
-// lives in 25 named values a0..a24 for the whole permutation so that it stays in registers (an
-// array behind a pointer would make every round load and store the state).
+// lives in named values for the whole permutation so that it stays in registers as far as it can
+// (an array behind a pointer would make every round load and store it): a round reads a0..a24 and
+// writes e0..e24, the next the other way round, so that no round copies the state.
 // clang-format off
 #define CAUSEWAY_KECCAK_LANES(X) \
     X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) \
     X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24)
 // clang-format on
 
-#define CAUSEWAY_KECCAK_ROUND(round)                                      \
-    do {                                                                  \
-        /* theta */                                                       \
-        const auto c0 = xor3(xor3(a0, a5, a10), a15, a20);                \
-        const auto c1 = xor3(xor3(a1, a6, a11), a16, a21);                \
-        const auto c2 = xor3(xor3(a2, a7, a12), a17, a22);                \
-        const auto c3 = xor3(xor3(a3, a8, a13), a18, a23);                \
-        const auto c4 = xor3(xor3(a4, a9, a14), a19, a24);                \
-        const auto d0 = xor2(c4, rol<1>(c1));                             \
-        const auto d1 = xor2(c0, rol<1>(c2));                             \
-        const auto d2 = xor2(c1, rol<1>(c3));                             \
-        const auto d3 = xor2(c2, rol<1>(c4));                             \
-        const auto d4 = xor2(c3, rol<1>(c0));                             \
-        /* rho and pi: b[y, 2x + 3y] = rol(a[x, y] ^ d[x], r[x, y]) */    \
-        const auto b0 = xor2(a0, d0);                                     \
-        const auto b10 = rol<1>(xor2(a1, d1));                            \
-        const auto b20 = rol<62>(xor2(a2, d2));                           \
-        const auto b5 = rol<28>(xor2(a3, d3));                            \
-        const auto b15 = rol<27>(xor2(a4, d4));                           \
-        const auto b16 = rol<36>(xor2(a5, d0));                           \
-        const auto b1 = rol<44>(xor2(a6, d1));                            \
-        const auto b11 = rol<6>(xor2(a7, d2));                            \
-        const auto b21 = rol<55>(xor2(a8, d3));                           \
-        const auto b6 = rol<20>(xor2(a9, d4));                            \
-        const auto b7 = rol<3>(xor2(a10, d0));                            \
-        const auto b17 = rol<10>(xor2(a11, d1));                          \
-        const auto b2 = rol<43>(xor2(a12, d2));                           \
-        const auto b12 = rol<25>(xor2(a13, d3));                          \
-        const auto b22 = rol<39>(xor2(a14, d4));                          \
-        const auto b23 = rol<41>(xor2(a15, d0));                          \
-        const auto b8 = rol<45>(xor2(a16, d1));                           \
-        const auto b18 = rol<15>(xor2(a17, d2));                          \
-        const auto b3 = rol<21>(xor2(a18, d3));                           \
-        const auto b13 = rol<8>(xor2(a19, d4));                           \
-        const auto b14 = rol<18>(xor2(a20, d0));                          \
-        const auto b24 = rol<2>(xor2(a21, d1));                           \
-        const auto b9 = rol<61>(xor2(a22, d2));                           \
-        const auto b19 = rol<56>(xor2(a23, d3));                          \
-        const auto b4 = rol<14>(xor2(a24, d4));                           \
-        /* chi: a[x, y] = b[x, y] ^ (~b[x + 1, y] & b[x + 2, y]); iota */ \
-        a0 = xor_rc(chi(b0, b1, b2), round);                              \
-        a1 = chi(b1, b2, b3);                                             \
-        a2 = chi(b2, b3, b4);                                             \
-        a3 = chi(b3, b4, b0);                                             \
-        a4 = chi(b4, b0, b1);                                             \
-        a5 = chi(b5, b6, b7);                                             \
-        a6 = chi(b6, b7, b8);                                             \
-        a7 = chi(b7, b8, b9);                                             \
-        a8 = chi(b8, b9, b5);                                             \
-        a9 = chi(b9, b5, b6);                                             \
-        a10 = chi(b10, b11, b12);                                         \
-        a11 = chi(b11, b12, b13);                                         \
-        a12 = chi(b12, b13, b14);                                         \
-        a13 = chi(b13, b14, b10);                                         \
-        a14 = chi(b14, b10, b11);                                         \
-        a15 = chi(b15, b16, b17);                                         \
-        a16 = chi(b16, b17, b18);                                         \
-        a17 = chi(b17, b18, b19);                                         \
-        a18 = chi(b18, b19, b15);                                         \
-        a19 = chi(b19, b15, b16);                                         \
-        a20 = chi(b20, b21, b22);                                         \
-        a21 = chi(b21, b22, b23);                                         \
-        a22 = chi(b22, b23, b24);                                         \
-        a23 = chi(b23, b24, b20);                                         \
-        a24 = chi(b24, b20, b21);                                         \
+// One output row of rho, pi and chi: the five lanes b0..b4 that pi moves into the row (each
+// already rotated), then o[x] = b[x] ^ (~b[x + 1] & b[x + 2]); row by row, so that only five b are
+// alive at a time.
+#define CAUSEWAY_KECCAK_ROW(o0, o1, o2, o3, o4, b0_, b1_, b2_, b3_, b4_) \
+    do {                                                                 \
+        const auto b0 = b0_;                                             \
+        const auto b1 = b1_;                                             \
+        const auto b2 = b2_;                                             \
+        const auto b3 = b3_;                                             \
+        const auto b4 = b4_;                                             \
+        o0 = chi(b0, b1, b2);                                            \
+        o1 = chi(b1, b2, b3);                                            \
+        o2 = chi(b2, b3, b4);                                            \
+        o3 = chi(b3, b4, b0);                                            \
+        o4 = chi(b4, b0, b1);                                            \
     } while (false)
+
+// Round `round` from a0..a24 into e0..e24: theta, then rho and pi (b[y, 2x + 3y] =
+// rol(a[x, y] ^ d[x], r[x, y])) and chi row by row, then iota.
+#define CAUSEWAY_KECCAK_ROUND(a, e, round)                                                                  \
+    do {                                                                                                    \
+        const auto c0 = xor3(xor3(a##0, a##5, a##10), a##15, a##20);                                        \
+        const auto c1 = xor3(xor3(a##1, a##6, a##11), a##16, a##21);                                        \
+        const auto c2 = xor3(xor3(a##2, a##7, a##12), a##17, a##22);                                        \
+        const auto c3 = xor3(xor3(a##3, a##8, a##13), a##18, a##23);                                        \
+        const auto c4 = xor3(xor3(a##4, a##9, a##14), a##19, a##24);                                        \
+        const auto d0 = xor2(c4, rol<1>(c1));                                                               \
+        const auto d1 = xor2(c0, rol<1>(c2));                                                               \
+        const auto d2 = xor2(c1, rol<1>(c3));                                                               \
+        const auto d3 = xor2(c2, rol<1>(c4));                                                               \
+        const auto d4 = xor2(c3, rol<1>(c0));                                                               \
+        CAUSEWAY_KECCAK_ROW(e##0, e##1, e##2, e##3, e##4, xor2(a##0, d0), rol<44>(xor2(a##6, d1)),          \
+                            rol<43>(xor2(a##12, d2)), rol<21>(xor2(a##18, d3)), rol<14>(xor2(a##24, d4)));  \
+        CAUSEWAY_KECCAK_ROW(e##5, e##6, e##7, e##8, e##9, rol<28>(xor2(a##3, d3)), rol<20>(xor2(a##9, d4)), \
+                            rol<3>(xor2(a##10, d0)), rol<45>(xor2(a##16, d1)), rol<61>(xor2(a##22, d2)));   \
+        CAUSEWAY_KECCAK_ROW(e##10, e##11, e##12, e##13, e##14, rol<1>(xor2(a##1, d1)),                      \
+                            rol<6>(xor2(a##7, d2)), rol<25>(xor2(a##13, d3)), rol<8>(xor2(a##19, d4)),      \
+                            rol<18>(xor2(a##20, d0)));                                                      \
+        CAUSEWAY_KECCAK_ROW(e##15, e##16, e##17, e##18, e##19, rol<27>(xor2(a##4, d4)),                     \
+                            rol<36>(xor2(a##5, d0)), rol<10>(xor2(a##11, d1)), rol<15>(xor2(a##17, d2)),    \
+                            rol<56>(xor2(a##23, d3)));                                                      \
+        CAUSEWAY_KECCAK_ROW(e##20, e##21, e##22, e##23, e##24, rol<62>(xor2(a##2, d2)),                     \
+                            rol<55>(xor2(a##8, d3)), rol<39>(xor2(a##14, d4)), rol<41>(xor2(a##15, d0)),    \
+                            rol<2>(xor2(a##21, d1)));                                                       \
+        e##0 = xor_rc(e##0, round);                                                                         \
+    } while (false)
+
+// All 24 rounds, two at a time (a into e, e back into a).
+#define CAUSEWAY_KECCAK_PERMUTE()                 \
+    for (int round = 0; round < 24; round += 2) { \
+        CAUSEWAY_KECCAK_ROUND(a, e, round);       \
+        CAUSEWAY_KECCAK_ROUND(e, a, round + 1);   \
+    }
 
 // ---- portable: one message at a time, one 64-bit lane per word ----
 
@@ -124,10 +112,10 @@ inline uint64_t xor_rc(uint64_t a, int round) noexcept {
 }
 
 void permute(uint64_t* s) noexcept {
-#define CAUSEWAY_LOAD(i) uint64_t a##i = s[i];
+#define CAUSEWAY_LOAD(i) uint64_t a##i = s[i], e##i;
 #define CAUSEWAY_STORE(i) s[i] = a##i;
     CAUSEWAY_KECCAK_LANES(CAUSEWAY_LOAD)
-    for (int round = 0; round < 24; ++round) CAUSEWAY_KECCAK_ROUND(round);
+    CAUSEWAY_KECCAK_PERMUTE()
     CAUSEWAY_KECCAK_LANES(CAUSEWAY_STORE)
 #undef CAUSEWAY_LOAD
 #undef CAUSEWAY_STORE
@@ -146,13 +134,19 @@ inline void store_le64(uint8_t* p, uint64_t v) noexcept {
     std::memcpy(p, &v, 8);
 }
 
-// The last block of a message: its remaining `rest` (< kRate) bytes and pad10*1 with Keccak's
-// (pre-SHA-3) domain byte 0x01.
-inline void pad_last(uint8_t* last, const uint8_t* p, std::size_t rest) noexcept {
-    std::memset(last, 0, kRate);
-    if (rest) std::memcpy(last, p, rest);
-    last[rest] ^= 0x01;
-    last[kRate - 1] ^= 0x80;
+// The last block of a message: its remaining `rest` (< kRate) bytes at `p`, padded with pad10*1
+// and Keccak's (pre-SHA-3) domain byte 0x01, passed word by word as put(w, word) for w in 0..16.
+template <typename Put>
+inline void last_block(const uint8_t* p, std::size_t rest, Put put) noexcept {
+    const std::size_t words = rest / 8;
+    for (std::size_t w = 0; w < words; ++w) put(w, load_le64(p + 8 * w));
+    uint8_t tail[8] = {};
+    if (rest % 8) std::memcpy(tail, p + 8 * words, rest % 8);
+    tail[rest % 8] = 0x01;
+    uint64_t word = load_le64(tail);
+    for (std::size_t w = words; w < kRateWords; ++w, word = 0) {
+        put(w, w + 1 == kRateWords ? word ^ (uint64_t{0x80} << 56) : word);
+    }
 }
 
 // Writes with memcpy: `out` may be raw storage that no Hash was constructed in.
@@ -164,9 +158,7 @@ void hash_one(ByteView m, Hash* out) noexcept {
         for (std::size_t w = 0; w < kRateWords; ++w) s[w] ^= load_le64(p + 8 * w);
         permute(s);
     }
-    uint8_t last[kRate];
-    pad_last(last, p, rest);
-    for (std::size_t w = 0; w < kRateWords; ++w) s[w] ^= load_le64(last + 8 * w);
+    last_block(p, rest, [&](std::size_t w, uint64_t word) { s[w] ^= word; });
     permute(s);
     uint8_t digest[sizeof(Hash)];
     for (std::size_t w = 0; w < 4; ++w) store_le64(digest + 8 * w, s[w]);
@@ -197,7 +189,6 @@ void hash_stream(const ByteView* in, Hash* out, const uint16_t* order, std::size
     std::size_t next = 0;
     alignas(64) uint64_t state[25 * kLanes];
     alignas(64) uint64_t block[kRateWords * kLanes];
-    uint8_t last[kRate];
     while (true) {
         bool any = false;
         for (std::size_t i = 0; i < kLanes; ++i) {
@@ -217,8 +208,8 @@ void hash_stream(const ByteView* in, Hash* out, const uint16_t* order, std::size
             if (lane.block + 1 < lane.blocks) {
                 for (std::size_t w = 0; w < kRateWords; ++w) block[w * kLanes + i] = load_le64(p + 8 * w);
             } else {
-                pad_last(last, p, m.size() - lane.block * kRate);
-                for (std::size_t w = 0; w < kRateWords; ++w) block[w * kLanes + i] = load_le64(last + 8 * w);
+                last_block(p, m.size() - lane.block * kRate,
+                           [&](std::size_t w, uint64_t word) { block[w * kLanes + i] = word; });
             }
         }
         if (!any) return;
@@ -280,13 +271,13 @@ CAUSEWAY_AVX512 inline __m512i xor_rc(__m512i a, int round) noexcept {
 }
 
 CAUSEWAY_AVX512 void absorb_permute_avx512(uint64_t* s, const uint64_t* block) noexcept {
-#define CAUSEWAY_LOAD(i) __m512i a##i = _mm512_load_si512(s + 8 * (i));
+#define CAUSEWAY_LOAD(i) __m512i a##i = _mm512_load_si512(s + 8 * (i)), e##i;
 #define CAUSEWAY_ABSORB(i) \
     if constexpr ((i) < kRateWords) a##i = _mm512_xor_si512(a##i, _mm512_load_si512(block + 8 * (i)));
 #define CAUSEWAY_STORE(i) _mm512_store_si512(s + 8 * (i), a##i);
     CAUSEWAY_KECCAK_LANES(CAUSEWAY_LOAD)
     CAUSEWAY_KECCAK_LANES(CAUSEWAY_ABSORB)
-    for (int round = 0; round < 24; ++round) CAUSEWAY_KECCAK_ROUND(round);
+    CAUSEWAY_KECCAK_PERMUTE()
     CAUSEWAY_KECCAK_LANES(CAUSEWAY_STORE)
 #undef CAUSEWAY_LOAD
 #undef CAUSEWAY_ABSORB
@@ -297,7 +288,9 @@ CAUSEWAY_AVX512 void absorb_permute_avx512(uint64_t* s, const uint64_t* block) n
 
 #endif  // CAUSEWAY_KECCAK_X86
 
+#undef CAUSEWAY_KECCAK_PERMUTE
 #undef CAUSEWAY_KECCAK_ROUND
+#undef CAUSEWAY_KECCAK_ROW
 #undef CAUSEWAY_KECCAK_LANES
 
 struct Paths {
