@@ -90,6 +90,7 @@ void batch_args(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_keccak256_each)->Apply(batch_args);
 BENCHMARK_CAPTURE(BM_keccak256_batch, portable, KeccakBatchPath::kPortable)->Apply(batch_args);
+BENCHMARK_CAPTURE(BM_keccak256_batch, avx2, KeccakBatchPath::kAvx2)->Apply(batch_args);
 BENCHMARK_CAPTURE(BM_keccak256_batch, avx512, KeccakBatchPath::kAvx512)->Apply(batch_args);
 
 // Splits the header into its fields (views into the input), as @ethereumjs/rlp's decode returns

@@ -2,9 +2,9 @@
 //
 // A proof's nodes are hashed independently of each other, so they can go through Keccak-f[1600]
 // side by side: on CPUs with AVX-512 eight messages share one vectorised permutation (vprolq for
-// the rotations, vpternlogq for theta's three-way XORs and chi). That is several times the
-// throughput of one-at-a-time hashing, and it is what lets the verifier beat the cost of hashing
-// its nodes one by one. Elsewhere a portable scalar Keccak hashes the messages one by one.
+// the rotations, vpternlogq for theta's three-way XORs and chi), with AVX2 four. That is several
+// times the throughput of one-at-a-time hashing, and it is what lets the verifier beat the cost of
+// hashing its nodes one by one. Elsewhere a portable scalar Keccak hashes the messages one by one.
 //
 // Each path can be called by name, so that the tests run every one this CPU supports against
 // keccak256 (Crypto++), not only the one keccak256_batch picks. The portable path is its own
@@ -20,9 +20,9 @@
 namespace causeway {
 
 // Every batch path in order of preference, the least preferred first.
-enum class KeccakBatchPath : uint8_t { kPortable, kAvx512 };
+enum class KeccakBatchPath : uint8_t { kPortable, kAvx2, kAvx512 };
 
-// "portable", "avx512".
+// "portable", "avx2", "avx512".
 [[nodiscard]] std::string_view keccak_batch_path_name(KeccakBatchPath path) noexcept;
 
 // The paths this build can run on this CPU, in the enum's order: the portable one always, the
@@ -43,6 +43,8 @@ void keccak256_batch(KeccakBatchPath path, std::span<const ByteView> in, Hash* o
 
 // Scalar Keccak-f[1600], message by message; runs anywhere.
 void keccak256_batch_portable(std::span<const ByteView> in, Hash* out) noexcept;
+// Four messages per AVX2 permutation. Precondition: the CPU supports kAvx2.
+void keccak256_batch_avx2(std::span<const ByteView> in, Hash* out) noexcept;
 // Eight messages per AVX-512 permutation. Precondition: the CPU supports kAvx512.
 void keccak256_batch_avx512(std::span<const ByteView> in, Hash* out) noexcept;
 

@@ -27,6 +27,7 @@ struct NamedPath {
 // Each path through its own function, not through the dispatcher.
 constexpr NamedPath kNamedPaths[] = {
     {KeccakBatchPath::kPortable, &keccak256_batch_portable},
+    {KeccakBatchPath::kAvx2, &keccak256_batch_avx2},
     {KeccakBatchPath::kAvx512, &keccak256_batch_avx512},
 };
 
@@ -36,6 +37,7 @@ std::vector<KeccakBatchPath> expected_paths() {
     std::vector<KeccakBatchPath> paths{KeccakBatchPath::kPortable};
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) paths.push_back(KeccakBatchPath::kAvx2);
     if (__builtin_cpu_supports("avx512f")) paths.push_back(KeccakBatchPath::kAvx512);
 #endif
     return paths;
@@ -109,6 +111,7 @@ TEST_CASE("keccak256_batch reports the paths this CPU supports", "[core][keccak]
               (std::find(expected.begin(), expected.end(), p.path) != expected.end()));
     }
     CHECK(keccak_batch_path_name(KeccakBatchPath::kPortable) == "portable");
+    CHECK(keccak_batch_path_name(KeccakBatchPath::kAvx2) == "avx2");
     CHECK(keccak_batch_path_name(KeccakBatchPath::kAvx512) == "avx512");
     std::string names;
     for (const auto path : supported)
