@@ -187,7 +187,7 @@ void hash_stream(const ByteView* in, Hash* out, const uint16_t* order, std::size
     };
     Lane lanes[kLanes];
     std::size_t next = 0;
-    alignas(64) uint64_t state[25 * kLanes];
+    alignas(64) uint64_t state[25 * kLanes] = {};  // lanes that never take a message still permute it
     alignas(64) uint64_t block[kRateWords * kLanes];
     while (true) {
         bool any = false;
