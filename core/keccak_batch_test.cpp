@@ -114,8 +114,10 @@ TEST_CASE("keccak256_batch reports the paths this CPU supports", "[core][keccak]
     CHECK(keccak_batch_path_name(KeccakBatchPath::kAvx2) == "avx2");
     CHECK(keccak_batch_path_name(KeccakBatchPath::kAvx512) == "avx512");
     std::string names;
-    for (const auto path : supported)
-        names += std::string(names.empty() ? "" : ", ") += keccak_batch_path_name(path);
+    for (const auto path : supported) {
+        if (!names.empty()) names += ", ";
+        names += keccak_batch_path_name(path);
+    }
     WARN("keccak256_batch paths on this CPU: " << names << " (active: "
                                                << keccak_batch_path_name(active_keccak_batch_path()) << ")");
 }
