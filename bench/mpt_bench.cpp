@@ -13,7 +13,7 @@
 #include "core/hex.hpp"
 #include "core/jsonrpc.hpp"
 #include "core/keccak.hpp"
-#include "light-clients/mpt/keccak_batch.hpp"
+#include "core/keccak_batch.hpp"
 #include "light-clients/mpt/proof.hpp"
 
 using namespace causeway;
@@ -60,17 +60,34 @@ void BM_mpt_keccak_floor(benchmark::State& state, const Case& c) {
     }
 }
 
-// The same hashing through the batched keccak256 the verifier uses (eight messages per vectorised
-// permutation where the CPU has AVX-512): the floor for this implementation.
-void BM_mpt_keccak_batch_floor(benchmark::State& state, const Case& c) {
+std::vector<ByteView> nodes_of(const Case& c) {
     std::vector<ByteView> nodes;
     for (const auto& node : c.proof.account_proof) nodes.emplace_back(node);
     for (const auto& s : c.proof.storage_proof) {
         for (const auto& node : s.proof) nodes.emplace_back(node);
     }
+    return nodes;
+}
+
+// The same hashing through the batched keccak256 the verifier uses (eight messages per vectorised
+// permutation where the CPU has AVX-512): the floor for this implementation.
+void BM_mpt_keccak_batch_floor(benchmark::State& state, const Case& c) {
+    const std::vector<ByteView> nodes = nodes_of(c);
     std::vector<Hash> out(nodes.size());
     for (auto _ : state) {
-        mpt::detail::keccak256_batch(nodes, out.data());
+        keccak256_batch(nodes, out.data());
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+    }
+}
+
+// The same nodes through one named batch path: what each path this CPU supports costs on a real
+// proof's mix of node sizes.
+void BM_mpt_keccak_batch_path(benchmark::State& state, const Case& c, KeccakBatchPath path) {
+    const std::vector<ByteView> nodes = nodes_of(c);
+    std::vector<Hash> out(nodes.size());
+    for (auto _ : state) {
+        keccak256_batch(path, nodes, out.data());
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
@@ -79,7 +96,7 @@ void BM_mpt_keccak_batch_floor(benchmark::State& state, const Case& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // One pair of benchmarks per input proof, named by its key in inputs.mpt.
+    // One set of benchmarks per input proof, named by its key in inputs.mpt.
     static std::vector<std::pair<std::string, Case>> cases;
     if (const auto* mpt = inputs().if_contains("mpt")) {
         for (const auto& [name, v] : mpt->as_object()) cases.emplace_back(std::string(name), load(v));
@@ -89,6 +106,11 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark(("BM_mpt_keccak_floor/" + name).c_str(), BM_mpt_keccak_floor, c);
         benchmark::RegisterBenchmark(("BM_mpt_keccak_batch_floor/" + name).c_str(), BM_mpt_keccak_batch_floor,
                                      c);
+        for (const auto path : supported_keccak_batch_paths()) {
+            const std::string path_name(keccak_batch_path_name(path));
+            benchmark::RegisterBenchmark(("BM_mpt_keccak_batch_path/" + path_name + "/" + name).c_str(),
+                                         BM_mpt_keccak_batch_path, c, path);
+        }
     }
     if (cases.empty()) std::cerr << "no mpt inputs (vectors absent): nothing to run\n";
     benchmark::Initialize(&argc, argv);

@@ -5,7 +5,7 @@
 
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
-#include "light-clients/mpt/keccak_batch.hpp"
+#include "core/keccak_batch.hpp"
 #include "light-clients/mpt/node.hpp"
 
 namespace causeway::mpt {
@@ -288,7 +288,7 @@ ProofView verify_proof_view(const Hash& root, ByteView key, std::span<const Byte
     Buffer<Hash> hashes;
     std::size_t n = 0;
     if (nodes.size() < 2 || !collect(views.get(), n, nodes)) return walk(root, key, nodes, nullptr);
-    detail::keccak256_batch({views.get(), n}, hashes.get());
+    keccak256_batch({views.get(), n}, hashes.get());
     return walk(root, key, nodes, hashes.get());
 }
 
@@ -347,7 +347,7 @@ ProofView verify_hashed_key(const Hash& root, ByteView key, std::span<const Byte
         const Hash hashed = keccak256(key);
         return walk(root, hashed.view(), nodes, nullptr);
     }
-    detail::keccak256_batch({views.get(), n}, hashes.get());
+    keccak256_batch({views.get(), n}, hashes.get());
     return walk(root, hashes.get()[0].view(), nodes, hashes.get() + 1);
 }
 
@@ -382,7 +382,7 @@ ProofVerdict check_eip1186(const Hash& state_root, const jsonrpc::AccountProof& 
         for (std::size_t i = 0; fits && i < slots; ++i)
             fits = collect(views.get(), n, proof.storage_proof[i].proof);
         if (fits) {
-            detail::keccak256_batch({views.get(), n}, buffer.get());
+            keccak256_batch({views.get(), n}, buffer.get());
             hashes = buffer.get();
         }
     }

@@ -7,7 +7,6 @@
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "core/rlp.hpp"
-#include "light-clients/mpt/keccak_batch.hpp"
 #include "light-clients/mpt/proof.hpp"
 
 using namespace causeway;
@@ -416,28 +415,4 @@ TEST_CASE("account RLP is strict", "[light-clients][mpt]") {
                               rlp_string(empty_code_hash().view())});
     ByteView l = leading;
     CHECK(decode_account(l).error() == rlp::DecodingError::kLeadingZero);
-}
-
-TEST_CASE("batched keccak256 equals keccak256", "[light-clients][mpt][keccak]") {
-    std::mt19937_64 rng(3);
-    std::size_t n = 0;
-    for (int round = 0; round < 300; ++round) {
-        const std::size_t count = rng() % 24;
-        std::vector<Bytes> messages;
-        for (std::size_t i = 0; i < count; ++i) {
-            // Lengths around the 136-byte rate boundaries, and proof-node sizes.
-            const std::size_t sizes[] = {0, 1, 31, 32, 135, 136, 137, 271, 272, 273, 532, 1066};
-            const std::size_t len = rng() % 3 ? sizes[rng() % 12] : rng() % 2000;
-            messages.push_back(random_bytes(rng, len));
-        }
-        std::vector<ByteView> views(messages.begin(), messages.end());
-        std::vector<Hash> out(count);
-        detail::keccak256_batch(views, out.data());
-        for (std::size_t i = 0; i < count; ++i) {
-            REQUIRE(out[i] == keccak256(messages[i]));
-            ++n;
-        }
-    }
-    CHECK(n > 3000);
-    INFO("vectorised: " << detail::keccak256_batch_vectorised());
 }
