@@ -546,6 +546,39 @@ TEST_CASE("big transfers wait out the delay and do not count against the cap", "
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{60});
 }
 
+TEST_CASE("stored limits and 24-hour sums that are not uint256 are errors naming the route", "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1'000}}, "ops", "cap");
+    {
+        // Two flows of 2^255: each a uint256, their sum not (the domain checks rows, not sums).
+        pqxx::nontransaction tx(conn.raw());
+        for (const char* id : {"01", "02"}) {
+            tx.exec(std::string("INSERT INTO route_flows (origin, destination, message_id, amount)"
+                                " VALUES (901, 902, decode(repeat('") +
+                    id + "', 32), 'hex'), 2::numeric ^ 255)");
+        }
+    }
+    CHECK_THROWS_WITH(db::list_routes(conn),
+                      Catch::Contains("the 24-hour sum of route_flows.amount for route 901->902: the stored "
+                                      "value '" +
+                                      std::string(db::test::kTwoTo256) +
+                                      "' is not a uint256 (value does not fit in 256 bits)"));
+    pqxx::nontransaction(conn.raw()).exec("DELETE FROM route_flows");
+    REQUIRE(route(db::list_routes(conn), 901, 902).admitted_24h == u256{0});
+
+    db::test::drop_uint256_check(conn);
+    pqxx::nontransaction(conn.raw()).exec("UPDATE routes SET daily_cap = -1000");
+    CHECK_THROWS_WITH(
+        db::list_routes(conn),
+        Catch::Contains("routes.daily_cap for route 901->902: the stored value '-1000' is not a uint256"));
+    pqxx::nontransaction(conn.raw())
+        .exec("UPDATE routes SET daily_cap = NULL, big_transfer_threshold = 2::numeric ^ 256");
+    CHECK_THROWS_WITH(db::list_routes(conn),
+                      Catch::Contains("routes.big_transfer_threshold for route 901->902: the stored value '" +
+                                      std::string(db::test::kTwoTo256) + "' is not a uint256"));
+}
+
 TEST_CASE("route settings are validated and every change is audited", "[db][routes]") {
     test::Postgres pg;
     auto conn = pg.migrated();
