@@ -9,6 +9,7 @@
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "db/test_messages.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -83,8 +84,9 @@ TEST_CASE("concurrent replicas never hand out the same nonce", "[db][ledger]") {
     std::mutex mutex;
     std::vector<uint64_t> handed;
     std::vector<std::thread> replicas;
+    db::test::ThreadErrors errors;
     for (int r = 0; r < 4; ++r) {
-        replicas.emplace_back([&] {
+        replicas.push_back(errors.start([&] {
             auto conn = pg.connect();
             for (int round = 0; round < 200; ++round) {
                 auto stream = db::NonceStream::acquire(conn, 902, signer, 0);
@@ -93,9 +95,11 @@ TEST_CASE("concurrent replicas never hand out the same nonce", "[db][ledger]") {
                 std::lock_guard lock(mutex);
                 handed.push_back(n);
             }
-        });
+        }));
     }
     for (auto& t : replicas) t.join();
+    INFO(errors.joined());
+    CHECK(errors.count() == 0);
     const std::set<uint64_t> distinct(handed.begin(), handed.end());
     CHECK(!handed.empty());
     CHECK(distinct.size() == handed.size());

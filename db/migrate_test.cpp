@@ -8,6 +8,7 @@
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "db/test_messages.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -226,19 +227,16 @@ TEST_CASE("concurrent migrators apply each migration once", "[db]") {
     test::Postgres pg;
     std::vector<std::thread> threads;
     std::atomic<int> applied{0};
-    std::atomic<int> failures{0};
+    db::test::ThreadErrors failures;
     for (int i = 0; i < 4; ++i) {
-        threads.emplace_back([&] {
-            try {
-                auto conn = pg.connect();
-                applied += static_cast<int>(db::migrate(conn).applied.size());
-            } catch (...) {
-                ++failures;
-            }
-        });
+        threads.push_back(failures.start([&] {
+            auto conn = pg.connect();
+            applied += static_cast<int>(db::migrate(conn).applied.size());
+        }));
     }
     for (auto& t : threads) t.join();
-    CHECK(failures == 0);
+    INFO(failures.joined());
+    CHECK(failures.count() == 0);
     CHECK(applied == static_cast<int>(db::known_migrations().size()));
     auto conn = pg.connect();
     CHECK(db::schema_version(conn) == latest());

@@ -10,6 +10,7 @@
 #include "db/routes.hpp"
 #include "db/test_messages.hpp"
 #include "db/test_plans.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -439,13 +440,16 @@ TEST_CASE("NOTIFY wakes a waiting worker, and without one the wait times out", "
     CHECK(!listener.wait(150ms));
     CHECK(std::chrono::steady_clock::now() - quiet_start >= 140ms);
 
-    std::thread later([&] {
+    db::test::ThreadErrors errors;
+    std::thread later = errors.start([&] {
         std::this_thread::sleep_for(100ms);
         (void)producer.enqueue(test_messages(3));
     });
     const auto start = std::chrono::steady_clock::now();
     CHECK(listener.wait(5s));
     later.join();
+    INFO(errors.joined());
+    CHECK(errors.count() == 0);
     CHECK(std::chrono::steady_clock::now() - start < 4s);
     CHECK(listener.take_payloads() == std::vector<std::string>{"observed"});
 

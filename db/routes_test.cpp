@@ -8,6 +8,7 @@
 #include "db/migrate.hpp"
 #include "db/test_messages.hpp"
 #include "db/test_plans.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -361,7 +362,8 @@ TEST_CASE("a pause and a route created at the same moment: the route ends up pau
     pqxx::work creating(creator.raw());
     creating.exec("INSERT INTO routes (origin, destination) VALUES (950, 902)");
     std::optional<db::RouteChange> change;
-    std::thread pauser([&] {
+    db::test::ThreadErrors errors;
+    std::thread pauser = errors.start([&] {
         auto conn2 = pg.connect();
         change = db::pause_routes(conn2, {.chain = 902}, "alice", "902 halted");
     });
@@ -369,6 +371,7 @@ TEST_CASE("a pause and a route created at the same moment: the route ends up pau
     CHECK(db::test::awaited_locks(conn, "locktype = 'advisory'") == 1);
     creating.commit();
     pauser.join();
+    INFO(errors.joined());
     REQUIRE(change);
     CHECK(change->matched == 2);
     CHECK(change->changed == 2);
@@ -429,7 +432,8 @@ TEST_CASE("a claim that waits for a route weighs its messages by what the route 
         pqxx::work change(other.raw());
         change.exec(change_sql);
         std::vector<db::QueuedMessage> claimed;
-        std::thread claimer([&] {
+        db::test::ThreadErrors errors;
+        std::thread claimer = errors.start([&] {
             auto conn2 = pg.connect();
             db::Queue q(conn2);
             claimed = q.claim(MessageState::kObserved, 10, "w", 30s);
@@ -437,6 +441,9 @@ TEST_CASE("a claim that waits for a route weighs its messages by what the route 
         CHECK(db::test::awaited_locks(conn) > 0);
         change.commit();
         claimer.join();
+        // An empty result must mean the claim found nothing, not that it failed.
+        INFO(errors.joined());
+        CHECK(errors.count() == 0);
         return claimed;
     };
     // Paused meanwhile: the message is left as it was.
