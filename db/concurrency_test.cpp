@@ -13,6 +13,7 @@
 
 #include "db/queue.hpp"
 #include "db/test_messages.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -30,6 +31,7 @@ TEST_CASE("4 concurrent workers over 10,000 messages deliver each exactly once",
 
     std::atomic<uint32_t> delivered{0};
     std::atomic<bool> failed{false};
+    db::test::ThreadErrors errors;  // what the threads threw, reported once they are joined
     std::mutex mutex;
     std::map<Hash, int> deliveries;        // message id -> times a worker delivered it
     std::map<std::string, int> per_stage;  // stage -> messages advanced out of it
@@ -50,7 +52,7 @@ TEST_CASE("4 concurrent workers over 10,000 messages deliver each exactly once",
                     }
                 }
             } catch (const std::exception& e) {
-                WARN(e.what());
+                errors.record(e.what());
                 failed = true;
             }
         });
@@ -89,13 +91,14 @@ TEST_CASE("4 concurrent workers over 10,000 messages deliver each exactly once",
                     if (!worked) (void)listener.wait(50ms);
                 }
             } catch (const std::exception& e) {
-                WARN(e.what());
+                errors.record(e.what());
                 failed = true;
             }
         });
     }
     for (auto& t : threads) t.join();
 
+    for (const auto& e : errors.all()) WARN(e);
     REQUIRE(!failed);
     CHECK(delivered == kMessages);
     CHECK(deliveries.size() == kMessages);
@@ -188,7 +191,8 @@ TEST_CASE("enqueue racing the delivery of the same messages never brings one bac
     // One thread delivers everything while another keeps re-enqueueing the same block range.
     std::atomic<bool> done{false};
     std::atomic<std::size_t> reinserted{0};
-    std::thread replayer([&] {
+    db::test::ThreadErrors errors;
+    std::thread replayer = errors.start([&] {
         auto own = pg.connect();
         db::Queue q(own);
         while (!done) {
@@ -206,6 +210,8 @@ TEST_CASE("enqueue racing the delivery of the same messages never brings one bac
     }
     done = true;
     replayer.join();
+    INFO(errors.joined());
+    CHECK(errors.count() == 0);
     CHECK(delivered == kMessages);
     CHECK(reinserted == 0);
     CHECK(scalar(conn, "SELECT count(*) FROM messages") == 0);

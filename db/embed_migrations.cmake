@@ -1,6 +1,7 @@
-# Writes OUT, a C++ file that holds every db/migrations/NNNN_name.sql as a string, in order.
-# Run as: cmake -DOUT=... -DSOURCES="a.sql|b.sql" -P embed_migrations.cmake
-set(body "// Generated from db/migrations/*.sql by db/embed_migrations.cmake.\n#include \"db/migrate.hpp\"\n\nnamespace causeway::db {\nnamespace {\nconstexpr Migration kMigrations[] = {\n")
+# Writes OUT, a C++ file that holds every db/migrations/NNNN_name.sql and every
+# db/routines/NNN_name.sql as a string, each kind in order.
+# Run as: cmake -DOUT=... -DSOURCES="a.sql|b.sql" -DROUTINES="c.sql|d.sql" -P embed_migrations.cmake
+set(body "// Generated from db/migrations/*.sql and db/routines/*.sql by db/embed_migrations.cmake.\n#include \"db/migrate.hpp\"\n\nnamespace causeway::db {\nnamespace {\nconstexpr Migration kMigrations[] = {\n")
 set(expected 1)
 string(REPLACE "|" ";" SOURCES "${SOURCES}")
 list(SORT SOURCES)
@@ -18,6 +19,41 @@ foreach(file IN LISTS SOURCES)
   file(READ "${file}" sql)
   string(APPEND body "    {${version}, \"${label}\", R\"causeway_sql(${sql})causeway_sql\"},\n")
 endforeach()
-string(APPEND body "};\n}  // namespace\n\nstd::span<const Migration> known_migrations() noexcept { return kMigrations; }\n\n}  // namespace causeway::db\n")
+string(APPEND body "};\n")
+
+# Routines: applied in NNN order; a routine is known by its name (renumbering one re-applies nothing).
+set(routines "")
+set(orders "")
+set(names "")
+string(REPLACE "|" ";" ROUTINES "${ROUTINES}")
+list(SORT ROUTINES)
+foreach(file IN LISTS ROUTINES)
+  get_filename_component(name "${file}" NAME_WE)
+  if(NOT name MATCHES "^([0-9][0-9][0-9])_([a-z0-9_]+)$")
+    message(FATAL_ERROR "routine file name must be NNN_name.sql: ${file}")
+  endif()
+  math(EXPR order "${CMAKE_MATCH_1}")
+  set(label "${CMAKE_MATCH_2}")
+  list(FIND orders ${order} seen_order)
+  list(FIND names ${label} seen_name)
+  if(NOT seen_order EQUAL -1 OR NOT seen_name EQUAL -1)
+    message(FATAL_ERROR "routine numbers and names must be unique: ${file}")
+  endif()
+  list(APPEND orders ${order})
+  list(APPEND names ${label})
+  file(READ "${file}" sql)
+  string(APPEND routines "    {${order}, \"${label}\", R\"causeway_sql(${sql})causeway_sql\"},\n")
+endforeach()
+# An empty array is not C++.
+if(routines)
+  string(APPEND body "constexpr Routine kRoutines[] = {\n${routines}};\n")
+  set(known_routines "return kRoutines;")
+else()
+  set(known_routines "return {};")
+endif()
+string(APPEND body "}  // namespace\n\n"
+  "std::span<const Migration> known_migrations() noexcept { return kMigrations; }\n"
+  "std::span<const Routine> known_routines() noexcept { ${known_routines} }\n\n"
+  "}  // namespace causeway::db\n")
 file(WRITE "${OUT}.tmp" "${body}")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -159,8 +159,10 @@ std::vector<TxAttempt> tx_attempts_at(Connection& conn, uint64_t chain_id, const
                 pos = end + 1;
             }
             a.gas_limit = row[2].as<uint64_t>();
-            a.max_fee_per_gas = parse_u256(row[3].c_str()).value_or(u256{});
-            a.max_priority_fee_per_gas = parse_u256(row[4].c_str()).value_or(u256{});
+            const auto attempt = [&a] { return "transaction " + to_hex(a.tx_hash); };
+            a.max_fee_per_gas = sql::read_u256(row[3], "tx_attempts.max_fee_per_gas", attempt);
+            a.max_priority_fee_per_gas =
+                sql::read_u256(row[4], "tx_attempts.max_priority_fee_per_gas", attempt);
             a.status = row[5].as<std::string>();
             a.mined_block_number = sql::optional_of<uint64_t>(row[6]);
             out.push_back(std::move(a));

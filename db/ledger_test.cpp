@@ -6,8 +6,10 @@
 #include <set>
 #include <thread>
 
+#include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "db/test_messages.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -82,8 +84,9 @@ TEST_CASE("concurrent replicas never hand out the same nonce", "[db][ledger]") {
     std::mutex mutex;
     std::vector<uint64_t> handed;
     std::vector<std::thread> replicas;
+    db::test::ThreadErrors errors;
     for (int r = 0; r < 4; ++r) {
-        replicas.emplace_back([&] {
+        replicas.push_back(errors.start([&] {
             auto conn = pg.connect();
             for (int round = 0; round < 200; ++round) {
                 auto stream = db::NonceStream::acquire(conn, 902, signer, 0);
@@ -92,9 +95,11 @@ TEST_CASE("concurrent replicas never hand out the same nonce", "[db][ledger]") {
                 std::lock_guard lock(mutex);
                 handed.push_back(n);
             }
-        });
+        }));
     }
     for (auto& t : replicas) t.join();
+    INFO(errors.joined());
+    CHECK(errors.count() == 0);
     const std::set<uint64_t> distinct(handed.begin(), handed.end());
     CHECK(!handed.empty());
     CHECK(distinct.size() == handed.size());
@@ -134,6 +139,34 @@ TEST_CASE("transaction attempts are recorded per nonce, replacements included", 
     CHECK(attempts[1].max_fee_per_gas == u256{45'000'000'000ULL});
     CHECK(attempts[1].gas_limit == 300'000u);
     CHECK(db::tx_attempts_at(conn, 902, signer, 6).empty());
+}
+
+TEST_CASE("a stored fee that is not a uint256 is an error naming it, not a zero", "[db][ledger]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    const Address signer = address_of("relayer");
+    const db::TxAttempt attempt{902,
+                                signer,
+                                5,
+                                hash_of("tx1"),
+                                {hash_of("m1")},
+                                300'000,
+                                u256{30'000'000'000ULL},
+                                u256{1'000'000'000}};
+    db::record_tx_attempt(conn, attempt);
+    db::test::drop_uint256_check(conn);
+    pqxx::nontransaction(conn.raw()).exec("UPDATE tx_attempts SET max_priority_fee_per_gas = -1");
+    CHECK_THROWS_WITH(
+        db::tx_attempts_at(conn, 902, signer, 5),
+        Catch::Contains("tx_attempts.max_priority_fee_per_gas for transaction " + to_hex(attempt.tx_hash) +
+                        ": the stored value '-1' is not a uint256 (invalid digit)"));
+    pqxx::nontransaction(conn.raw())
+        .exec("UPDATE tx_attempts SET max_priority_fee_per_gas = 1, max_fee_per_gas = 2::numeric ^ 256");
+    CHECK_THROWS_WITH(
+        db::tx_attempts_at(conn, 902, signer, 5),
+        Catch::Contains("tx_attempts.max_fee_per_gas for transaction " + to_hex(attempt.tx_hash) +
+                        ": the stored value '" + std::string(db::test::kTwoTo256) +
+                        "' is not a uint256 (value does not fit in 256 bits)"));
 }
 
 TEST_CASE("checkpoints and their signatures, and a conflicting checkpoint refused", "[db][ledger]") {

@@ -78,6 +78,43 @@ void check_applied(const std::map<int, Applied>& applied) {
     }
 }
 
+// Applies the routines that changed, or that were applied at another schema version, and records
+// them; all or none. Returns their names.
+std::vector<std::string> apply_routines(Connection& conn, int version) {
+    struct Recorded {
+        std::string checksum;
+        int version = 0;
+    };
+    pqxx::work tx(conn.raw());
+    tx.exec(
+        "CREATE TABLE IF NOT EXISTS schema_routines ("
+        " name text PRIMARY KEY, checksum text NOT NULL, schema_version integer NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    std::map<std::string, Recorded, std::less<>> recorded;
+    for (const auto& row : tx.exec("SELECT name, checksum, schema_version FROM schema_routines")) {
+        recorded[row[0].as<std::string>()] = Recorded{row[1].as<std::string>(), row[2].as<int>()};
+    }
+    std::vector<std::string> applied;
+    for (const auto& r : known_routines()) {
+        const std::string sum = checksum(r.sql);
+        const auto it = recorded.find(r.name);
+        if (it != recorded.end() && it->second.checksum == sum && it->second.version == version) continue;
+        try {
+            tx.exec(std::string(r.sql));
+        } catch (const pqxx::sql_error& e) {
+            throw Error("routine " + std::string(r.name) + " failed: " + e.what());
+        }
+        tx.exec_params(
+            "INSERT INTO schema_routines (name, checksum, schema_version) VALUES ($1, $2, $3)"
+            " ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum,"
+            " schema_version = EXCLUDED.schema_version, applied_at = now()",
+            std::string(r.name), sum, version);
+        applied.emplace_back(r.name);
+    }
+    tx.commit();
+    return applied;
+}
+
 }  // namespace
 
 MigrationReport migrate(Connection& conn, int up_to) {
@@ -116,6 +153,7 @@ MigrationReport migrate(Connection& conn, int up_to) {
             report.applied.push_back(label(m));
             report.to_version = m.version;
         }
+        if (up_to >= latest_known()) report.routines = apply_routines(conn, report.to_version);
         return report;
     } catch (const pqxx::failure& e) {
         throw Error(std::string("migrate: ") + e.what());

@@ -2,6 +2,11 @@
 // A versions table in the schema records what was applied (with each file's keccak256), so
 // re-running is a no-op, an edited migration is noticed, and a database migrated by a newer
 // causeway is refused rather than misread.
+//
+// Routines (functions and trigger functions) are code, not data: each one's current definition
+// lives in one file, db/routines/NNN_name.sql (CREATE OR REPLACE), which a run re-applies after
+// the versioned migrations whenever it changed. Migrations already released keep their copies
+// of older definitions as history; a change to a routine edits only its file.
 #pragma once
 
 #include <limits>
@@ -23,16 +28,32 @@ struct Migration {
 // Every migration this binary carries, by version (1, 2, ...; no gaps).
 std::span<const Migration> known_migrations() noexcept;
 
+struct Routine {
+    int order = 0;  // NNN: routines are applied in this order
+    std::string_view name;
+    std::string_view sql;
+};
+
+// Every routine this binary carries, in order (names unique).
+std::span<const Routine> known_routines() noexcept;
+
 struct MigrationReport {
-    int from_version = 0;              // the schema's version before
-    int to_version = 0;                // and after
-    std::vector<std::string> applied;  // "0001_queue", ...
+    int from_version = 0;               // the schema's version before
+    int to_version = 0;                 // and after
+    std::vector<std::string> applied;   // "0001_queue", ...
+    std::vector<std::string> routines;  // routines (re)applied, in order: "claim_messages", ...
 };
 
 // Applies the migrations the database lacks, each in its own transaction, under an advisory lock
 // so that two migrators never interleave. Throws Error when the database is newer than this
 // binary or an applied migration's checksum differs from the binary's copy. `up_to` stops after
 // that version (tests use it to upgrade a database that holds data from an older schema).
+//
+// Then, unless `up_to` stops short of the newest version, the routines, in one transaction: those
+// whose file differs from the checksum recorded for them, or that were recorded at another schema
+// version (a versioned migration may have dropped or replaced them). They are written for the
+// newest schema, so a run that stops at an older version applies none: the older schema keeps
+// the definitions its own migrations gave it.
 MigrationReport migrate(Connection& conn, int up_to = std::numeric_limits<int>::max());
 
 // The schema's version (0 when never migrated).

@@ -42,7 +42,9 @@ QueuedMessage read_message(const pqxx::row& r) {
     m.message.sender = sql::read_fixed<32>(r[5]);
     m.message.recipient = sql::read_fixed<32>(r[6]);
     m.message.body = sql::read_bytea(r[7]);
-    m.amount = parse_u256(r[8].c_str()).value_or(u256{});
+    // History rows have no stage.
+    m.amount = sql::read_u256(r[8], r[13].is_null() ? "messages_history.amount" : "messages.amount",
+                              [&] { return "message " + to_hex(m.id); });
     m.block_number = r[9].as<uint64_t>();
     m.block_hash = sql::read_fixed<32>(r[10]);
     m.log_index = r[11].as<uint32_t>();

@@ -10,6 +10,7 @@
 #include "db/routes.hpp"
 #include "db/test_messages.hpp"
 #include "db/test_plans.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -439,13 +440,16 @@ TEST_CASE("NOTIFY wakes a waiting worker, and without one the wait times out", "
     CHECK(!listener.wait(150ms));
     CHECK(std::chrono::steady_clock::now() - quiet_start >= 140ms);
 
-    std::thread later([&] {
+    db::test::ThreadErrors errors;
+    std::thread later = errors.start([&] {
         std::this_thread::sleep_for(100ms);
         (void)producer.enqueue(test_messages(3));
     });
     const auto start = std::chrono::steady_clock::now();
     CHECK(listener.wait(5s));
     later.join();
+    INFO(errors.joined());
+    CHECK(errors.count() == 0);
     CHECK(std::chrono::steady_clock::now() - start < 4s);
     CHECK(listener.take_payloads() == std::vector<std::string>{"observed"});
 
@@ -478,6 +482,38 @@ TEST_CASE("messages can be listed by state and route and found in history", "[db
     const auto newest = db::list_messages(conn, {.limit = 1});
     CHECK(newest.front().seq == scalar(conn, "SELECT max(seq) FROM messages"));
     CHECK(!db::find_message(conn, keccak256(to_view("nothing"))));
+}
+
+TEST_CASE("a stored amount that is not a uint256 is an error naming it, not a zero", "[db][queue]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    const auto batch = test_messages(2);
+    REQUIRE(queue.enqueue(batch).inserted == 2);
+    const auto claimed = queue.claim(MessageState::kObserved, 1, "w", 30s);
+    REQUIRE(claimed.size() == 1);
+    REQUIRE(queue.advance(advance_all(claimed, MessageState::kDelivered), "w").advanced == 1);
+    const Hash delivered = claimed[0].id;
+    const Hash queued = batch[0].id == delivered ? batch[1].id : batch[0].id;
+    db::test::drop_uint256_check(conn);
+    {
+        pqxx::nontransaction tx(conn.raw());
+        tx.exec("UPDATE messages SET amount = -5");
+        tx.exec("UPDATE messages_history SET amount = 2::numeric ^ 256");
+    }
+
+    CHECK_THROWS_WITH(db::find_message(conn, queued),
+                      Catch::Contains("messages.amount for message " + to_hex(queued) +
+                                      ": the stored value '-5' is not a uint256 (invalid digit)"));
+    CHECK_THROWS_WITH(db::find_message(conn, delivered),
+                      Catch::Contains("messages_history.amount for message " + to_hex(delivered) +
+                                      ": the stored value '" + std::string(db::test::kTwoTo256) +
+                                      "' is not a uint256 (value does not fit in 256 bits)"));
+    CHECK_THROWS_WITH(db::list_messages(conn, {}), Catch::Contains("is not a uint256"));
+    // A claim that meets it fails whole: the message is not leased.
+    CHECK_THROWS_WITH(queue.claim(MessageState::kObserved, 10, "w", 30s),
+                      Catch::Contains("messages.amount for message " + to_hex(queued)));
+    CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE attempts = 0 AND lease_owner IS NULL") == 1);
 }
 
 TEST_CASE("batches touch what they name, whatever the backlog and history, on stale statistics",

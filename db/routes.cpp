@@ -209,13 +209,17 @@ std::vector<Route> list_routes(Connection& conn) {
             r.paused_at = sql::read_optional_time(row[6]);
             r.limits.rate_per_second = sql::optional_of<double>(row[7]);
             r.limits.burst = sql::optional_of<double>(row[8]);
-            if (!row[9].is_null()) r.limits.daily_cap = parse_u256(row[9].c_str()).value_or(u256{});
+            const auto route = [&r] {
+                return "route " + std::to_string(r.origin) + "->" + std::to_string(r.destination);
+            };
+            if (!row[9].is_null()) r.limits.daily_cap = sql::read_u256(row[9], "routes.daily_cap", route);
             if (!row[10].is_null())
-                r.limits.big_transfer_threshold = parse_u256(row[10].c_str()).value_or(u256{});
+                r.limits.big_transfer_threshold =
+                    sql::read_u256(row[10], "routes.big_transfer_threshold", route);
             r.limits.big_transfer_delay = std::chrono::seconds(row[11].as<int64_t>());
             if (!row[12].is_null() && r.limits.rate_per_second) r.tokens = row[12].as<double>();
             if (r.limits.rate_per_second && !r.tokens) r.tokens = r.limits.burst;  // never charged: full
-            r.admitted_24h = parse_u256(row[13].c_str()).value_or(u256{});
+            r.admitted_24h = sql::read_u256(row[13], "the 24-hour sum of route_flows.amount", route);
             r.queued = row[14].as<int64_t>();
             r.updated_at = sql::read_time(row[15]);
             out.push_back(std::move(r));

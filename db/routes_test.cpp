@@ -8,6 +8,7 @@
 #include "db/migrate.hpp"
 #include "db/test_messages.hpp"
 #include "db/test_plans.hpp"
+#include "db/test_threads.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace causeway;
@@ -361,7 +362,8 @@ TEST_CASE("a pause and a route created at the same moment: the route ends up pau
     pqxx::work creating(creator.raw());
     creating.exec("INSERT INTO routes (origin, destination) VALUES (950, 902)");
     std::optional<db::RouteChange> change;
-    std::thread pauser([&] {
+    db::test::ThreadErrors errors;
+    std::thread pauser = errors.start([&] {
         auto conn2 = pg.connect();
         change = db::pause_routes(conn2, {.chain = 902}, "alice", "902 halted");
     });
@@ -369,6 +371,7 @@ TEST_CASE("a pause and a route created at the same moment: the route ends up pau
     CHECK(db::test::awaited_locks(conn, "locktype = 'advisory'") == 1);
     creating.commit();
     pauser.join();
+    INFO(errors.joined());
     REQUIRE(change);
     CHECK(change->matched == 2);
     CHECK(change->changed == 2);
@@ -429,7 +432,8 @@ TEST_CASE("a claim that waits for a route weighs its messages by what the route 
         pqxx::work change(other.raw());
         change.exec(change_sql);
         std::vector<db::QueuedMessage> claimed;
-        std::thread claimer([&] {
+        db::test::ThreadErrors errors;
+        std::thread claimer = errors.start([&] {
             auto conn2 = pg.connect();
             db::Queue q(conn2);
             claimed = q.claim(MessageState::kObserved, 10, "w", 30s);
@@ -437,6 +441,9 @@ TEST_CASE("a claim that waits for a route weighs its messages by what the route 
         CHECK(db::test::awaited_locks(conn) > 0);
         change.commit();
         claimer.join();
+        // An empty result must mean the claim found nothing, not that it failed.
+        INFO(errors.joined());
+        CHECK(errors.count() == 0);
         return claimed;
     };
     // Paused meanwhile: the message is left as it was.
@@ -544,6 +551,39 @@ TEST_CASE("big transfers wait out the delay and do not count against the cap", "
     REQUIRE(later.size() == 1);
     CHECK(later[0].id == big.id);
     CHECK(route(db::list_routes(conn), 901, 902).admitted_24h == u256{60});
+}
+
+TEST_CASE("stored limits and 24-hour sums that are not uint256 are errors naming the route", "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{1'000}}, "ops", "cap");
+    {
+        // Two flows of 2^255: each a uint256, their sum not (the domain checks rows, not sums).
+        pqxx::nontransaction tx(conn.raw());
+        for (const char* id : {"01", "02"}) {
+            tx.exec(std::string("INSERT INTO route_flows (origin, destination, message_id, amount)"
+                                " VALUES (901, 902, decode(repeat('") +
+                    id + "', 32), 'hex'), 2::numeric ^ 255)");
+        }
+    }
+    CHECK_THROWS_WITH(db::list_routes(conn),
+                      Catch::Contains("the 24-hour sum of route_flows.amount for route 901->902: the stored "
+                                      "value '" +
+                                      std::string(db::test::kTwoTo256) +
+                                      "' is not a uint256 (value does not fit in 256 bits)"));
+    pqxx::nontransaction(conn.raw()).exec("DELETE FROM route_flows");
+    REQUIRE(route(db::list_routes(conn), 901, 902).admitted_24h == u256{0});
+
+    db::test::drop_uint256_check(conn);
+    pqxx::nontransaction(conn.raw()).exec("UPDATE routes SET daily_cap = -1000");
+    CHECK_THROWS_WITH(
+        db::list_routes(conn),
+        Catch::Contains("routes.daily_cap for route 901->902: the stored value '-1000' is not a uint256"));
+    pqxx::nontransaction(conn.raw())
+        .exec("UPDATE routes SET daily_cap = NULL, big_transfer_threshold = 2::numeric ^ 256");
+    CHECK_THROWS_WITH(db::list_routes(conn),
+                      Catch::Contains("routes.big_transfer_threshold for route 901->902: the stored value '" +
+                                      std::string(db::test::kTwoTo256) + "' is not a uint256"));
 }
 
 TEST_CASE("route settings are validated and every change is audited", "[db][routes]") {

@@ -11,6 +11,7 @@
 
 #include "core/bytes.hpp"
 #include "core/hex.hpp"
+#include "core/u256.hpp"
 #include "db/connection.hpp"
 
 namespace causeway::db::sql {
@@ -85,6 +86,21 @@ inline std::optional<std::chrono::sys_time<std::chrono::microseconds>> read_opti
     const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;
     return read_time(f);
+}
+
+// A uint256 column (or a sum of one) read as text. The uint256 domain keeps bad values out, so one
+// that is there anyway (a dropped check, a hand edit, a sum past 2^256) is corrupt data: an Error
+// naming the column, the row (`row()`, called only then: "message 0x...") and the text, never a
+// zero.
+template <typename Row>
+u256 read_u256(const pqxx::field& f, std::string_view column, Row&& row) {
+    const std::string_view text(f.c_str(), f.size());
+    const auto value = parse_u256(text);
+    if (!value) {
+        throw Error(std::string(column) + " for " + row() + ": the stored value '" + std::string(text) +
+                    "' is not a uint256 (" + std::string(to_string(value.error())) + ")");
+    }
+    return *value;
 }
 
 template <typename T>

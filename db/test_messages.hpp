@@ -5,6 +5,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -54,6 +55,17 @@ inline int64_t scalar(Connection& conn, const std::string& query) {
     pqxx::nontransaction tx(conn.raw());
     return tx.exec1(query)[0].as<int64_t>();
 }
+
+// Drops the uint256 domain's check, as a hand-edited schema might, so that a test can store what
+// it keeps out (negative, or 2^256 and above) and see what reading it does.
+inline void drop_uint256_check(Connection& conn) {
+    pqxx::nontransaction tx(conn.raw());
+    tx.exec("ALTER DOMAIN uint256 DROP CONSTRAINT uint256_check");
+}
+
+// 2^256, the first value a uint256 cannot hold, as PostgreSQL prints it.
+inline constexpr std::string_view kTwoTo256 =
+    "115792089237316195423570985008687907853269984665640564039457584007913129639936";
 
 // The database's clock, which run_at and the other timestamps follow.
 inline Timestamp db_now(Connection& conn) {

@@ -1,0 +1,217 @@
+-- Leases up to p_limit messages queued for p_stage whose run_at has come and whose route is not
+-- paused, oldest first, skipping rows other workers hold. Messages of a limited route are charged
+-- against its limits once, at their first claim; those over a limit stay queued with run_at set to
+-- when they become eligible and held_reason saying which limit. The daily cap holds a transfer
+-- 24 hours at most from when it first held it. Messages of limited routes keep their place in
+-- line: those among the next p_limit due are weighed before the batch is filled.
+CREATE OR REPLACE FUNCTION claim_messages(p_stage message_state, p_limit integer, p_owner text, p_lease interval)
+RETURNS SETOF messages
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+-- The pick must walk messages_claim in order and stop after p_limit rows, whatever the backlog.
+-- The hot table's statistics are usually stale (it churns faster than autovacuum analyses it), and
+-- on too few estimated rows the planner would collect every ready row and sort them: work that
+-- grows with the backlog. Sorts and bitmap scans are priced out here.
+SET enable_sort = off
+SET enable_bitmapscan = off
+AS $$
+DECLARE
+  -- Routes as origin * 2^32 + destination: those paused, and those with limits. Filtering on
+  -- arrays keeps the pick an ordered walk of messages_claim (a join would plan as scan + sort).
+  v_paused bigint[];
+  v_limited bigint[];
+  v_ids bytea[] := '{}';
+  v_claimed integer := 0;
+  v_round integer;
+  v_candidates bytea[];
+  v_id bytea;
+  rec record;
+  v_route routes;  -- the route of rec, read under its row lock
+  v_tokens double precision;
+  v_refilled timestamptz;
+  v_used numeric;
+  v_eligible timestamptz;
+  v_reason text;
+  v_big boolean;
+  -- Notional admitted in the last 24 hours per capped route (keys as origin * 2^32 + destination),
+  -- summed once per claim and kept up to date by this claim's admissions: summing the window for
+  -- every message would cost the window's size per message.
+  v_used_keys bigint[] := '{}';
+  v_used_sums numeric[] := '{}';
+  v_pos integer;
+  v_released boolean;  -- over the cap, but its release timer ran out: admitted, not counted
+  v_cap_held boolean;  -- the cap holds it now
+BEGIN
+  SELECT coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE paused), '{}'),
+         coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE limited AND NOT paused), '{}')
+    INTO v_paused, v_limited FROM routes WHERE paused OR limited;
+
+  -- Two rounds. First, messages of limited routes among the head of the line (the next p_limit
+  -- due, as the pick walks them) are weighed against their limits, so that a backlog of other
+  -- work cannot keep them waiting for ever; then the pick fills the batch from the rest (unlimited
+  -- routes, messages already admitted). Second, if the batch still has room, more messages of
+  -- limited routes are weighed, oldest first.
+  FOR v_round IN 1..2 LOOP
+    v_candidates := '{}';
+    IF cardinality(v_limited) > 0 AND v_round = 1 THEN
+      SELECT coalesce(array_agg(h.id ORDER BY h.run_at, h.seq), '{}') INTO v_candidates FROM (
+        SELECT m.id, m.origin, m.destination, m.limit_admitted_at, m.run_at, m.seq FROM messages m
+         WHERE m.stage = p_stage AND m.run_at <= now()
+           AND NOT (m.origin * 4294967296 + m.destination) = ANY (v_paused)
+         ORDER BY m.run_at, m.seq
+         LIMIT p_limit) h
+       WHERE h.limit_admitted_at IS NULL AND (h.origin * 4294967296 + h.destination) = ANY (v_limited);
+    ELSIF cardinality(v_limited) > 0 AND v_claimed + cardinality(v_ids) < p_limit THEN
+      -- Only routes this claim locks below (those limited when it began): a route limited since
+      -- waits for the next claim, rather than being locked out of key order.
+      SELECT coalesce(array_agg(c.id ORDER BY c.run_at, c.seq), '{}') INTO v_candidates FROM (
+        SELECT m.id, m.run_at, m.seq FROM messages m
+         WHERE m.stage = p_stage AND m.run_at <= now() AND m.limit_admitted_at IS NULL
+           AND (m.origin * 4294967296 + m.destination) = ANY (v_limited) AND m.id <> ALL (v_ids)
+         ORDER BY m.run_at, m.seq
+         LIMIT p_limit - v_claimed - cardinality(v_ids)
+           FOR UPDATE SKIP LOCKED) c;
+    END IF;
+
+    IF cardinality(v_candidates) > 0 THEN
+      -- Charging limits writes the route's bucket and 24-hour flows: whatever the caller chose, this
+      -- transaction's commit waits for the disk, so a crash cannot forget a charge.
+      PERFORM set_config('synchronous_commit', 'on', true);
+      -- The limited routes are locked at once, in key order, as pauses lock routes: claims that
+      -- meet routes in different orders would otherwise deadlock.
+      PERFORM 1 FROM routes WHERE origin * 4294967296 + destination = ANY (v_limited)
+        ORDER BY origin, destination FOR UPDATE;
+
+      -- One keyed probe per candidate, in line order (a walk of the claim index would read the
+      -- whole ready range to find them).
+      FOREACH v_id IN ARRAY v_candidates LOOP
+        SELECT m.id, m.origin, m.destination, m.amount, m.observed_at, m.cap_held_at INTO rec
+          FROM messages m
+         WHERE m.id = v_id AND m.stage = p_stage AND m.run_at <= now() AND m.limit_admitted_at IS NULL
+           FOR UPDATE SKIP LOCKED;
+        CONTINUE WHEN NOT FOUND;
+        -- Admissions on one route are serialised on its row (the bucket and the window are shared).
+        -- Its pause and limits are read under that lock: an operator's change that committed while
+        -- this claim waited for it counts.
+        SELECT * INTO v_route FROM routes WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
+        CONTINUE WHEN v_route.paused;
+        v_eligible := NULL;
+        v_reason := NULL;
+        v_released := false;
+        v_cap_held := false;
+        v_big := v_route.big_transfer_threshold IS NOT NULL AND rec.amount >= v_route.big_transfer_threshold;
+
+        IF v_big AND rec.observed_at + v_route.big_transfer_delay > now() THEN
+          v_eligible := rec.observed_at + v_route.big_transfer_delay;
+          v_reason := 'big_transfer_delay';
+        END IF;
+
+
+        IF v_eligible IS NULL AND NOT v_big AND v_route.daily_cap IS NOT NULL THEN
+          v_pos := array_position(v_used_keys, rec.origin * 4294967296 + rec.destination);
+          IF v_pos IS NULL THEN
+            -- Flows that left the window count for nothing any more: drop them (the route is locked).
+            DELETE FROM route_flows
+             WHERE origin = rec.origin AND destination = rec.destination
+               AND admitted_at <= now() - interval '24 hours';
+            SELECT coalesce(sum(amount), 0) INTO v_used FROM route_flows
+             WHERE origin = rec.origin AND destination = rec.destination
+               AND admitted_at > now() - interval '24 hours';
+            v_used_keys := v_used_keys || (rec.origin * 4294967296 + rec.destination);
+            v_used_sums := v_used_sums || v_used;
+            v_pos := cardinality(v_used_keys);
+          ELSE
+            v_used := v_used_sums[v_pos];
+          END IF;
+          -- Wormhole governor's release timer: the cap holds a transfer 24 hours at most, from when it
+          -- first held it (a pause or a backlog before that does not count), so one larger than the
+          -- whole cap, or one a steady stream keeps out, still moves. Released so, it does not count
+          -- against the window (as in Wormhole): one huge transfer cannot freeze the route for a day.
+          IF v_used + rec.amount > v_route.daily_cap
+             AND rec.cap_held_at IS NOT NULL AND rec.cap_held_at + interval '24 hours' <= now() THEN
+            v_released := true;
+          ELSIF v_used + rec.amount > v_route.daily_cap THEN
+            IF rec.amount > v_route.daily_cap THEN
+              v_eligible := coalesce(rec.cap_held_at, now()) + interval '24 hours';
+              v_reason := 'exceeds_daily_cap';
+            ELSE
+              -- Eligible once enough of the window's flow has aged out, or at the release time.
+              SELECT f.admitted_at + interval '24 hours' INTO v_eligible FROM (
+                SELECT admitted_at, sum(amount) OVER (ORDER BY admitted_at, message_id) AS aged
+                  FROM route_flows
+                 WHERE origin = rec.origin AND destination = rec.destination
+                   AND admitted_at > now() - interval '24 hours') f
+               WHERE v_used - f.aged + rec.amount <= v_route.daily_cap
+               ORDER BY f.admitted_at LIMIT 1;
+              v_eligible := least(v_eligible, coalesce(rec.cap_held_at, now()) + interval '24 hours');
+              v_reason := 'daily_cap';
+            END IF;
+            v_cap_held := true;
+          END IF;
+        END IF;
+
+        IF v_eligible IS NULL AND v_route.rate_per_second IS NOT NULL THEN
+          SELECT tokens, refilled_at INTO v_tokens, v_refilled FROM rate_limit_buckets
+           WHERE origin = rec.origin AND destination = rec.destination FOR UPDATE;
+          IF NOT FOUND THEN
+            v_tokens := v_route.burst;
+            v_refilled := now();
+            INSERT INTO rate_limit_buckets VALUES (rec.origin, rec.destination, v_tokens, v_refilled);
+          END IF;
+          v_tokens := least(v_route.burst,
+                            v_tokens + extract(epoch FROM now() - v_refilled) * v_route.rate_per_second);
+          IF v_tokens < 1 THEN
+            v_eligible := now() + make_interval(secs => (1 - v_tokens) / v_route.rate_per_second);
+            v_reason := 'rate_limit';
+          ELSE
+            v_tokens := v_tokens - 1;
+          END IF;
+          UPDATE rate_limit_buckets SET tokens = v_tokens, refilled_at = now()
+           WHERE origin = rec.origin AND destination = rec.destination;
+        END IF;
+
+        IF v_eligible IS NULL THEN
+          IF v_route.daily_cap IS NOT NULL AND NOT v_big AND NOT v_released THEN
+            INSERT INTO route_flows (origin, destination, message_id, amount)
+            VALUES (rec.origin, rec.destination, rec.id, rec.amount);
+            v_used_sums[v_pos] := v_used_sums[v_pos] + rec.amount;
+          END IF;
+          v_ids := v_ids || rec.id;
+        ELSE
+          UPDATE messages SET run_at = v_eligible, held_reason = v_reason, updated_at = now(),
+                 cap_held_at = CASE WHEN v_cap_held THEN coalesce(cap_held_at, now()) ELSE cap_held_at END
+           WHERE id = rec.id;
+        END IF;
+      END LOOP;
+    END IF;
+
+    IF v_round = 1 THEN
+      RETURN QUERY
+      WITH picked AS (
+        SELECT m.id FROM messages m
+        WHERE m.stage = p_stage AND m.run_at <= now()
+          AND NOT (m.origin * 4294967296 + m.destination) = ANY (v_paused)
+          AND (m.limit_admitted_at IS NOT NULL OR NOT (m.origin * 4294967296 + m.destination) = ANY (v_limited))
+        ORDER BY m.run_at, m.seq
+        LIMIT p_limit - cardinality(v_ids)
+        FOR UPDATE SKIP LOCKED)
+      UPDATE messages m
+         SET lease_owner = p_owner, lease_expires_at = now() + p_lease, run_at = now() + p_lease,
+             attempts = m.attempts + 1, held_reason = NULL, updated_at = now()
+        FROM picked WHERE m.id = picked.id
+      RETURNING m.*;
+      GET DIAGNOSTICS v_claimed = ROW_COUNT;
+    END IF;
+  END LOOP;
+
+  IF cardinality(v_ids) > 0 THEN
+    RETURN QUERY
+    UPDATE messages m
+       SET lease_owner = p_owner, lease_expires_at = now() + p_lease, run_at = now() + p_lease,
+           attempts = m.attempts + 1, held_reason = NULL, limit_admitted_at = now(),
+           updated_at = now()
+     WHERE m.id = ANY (v_ids)
+    RETURNING m.*;
+  END IF;
+END;
+$$;
