@@ -1,2 +1,12 @@
-#define CATCH_CONFIG_MAIN
+// The main of every Catch2 test executable. A run without failures in which a test case skipped
+// (tests/support/skip.hpp) exits with kSkipExitCode, which CTest reports as Skipped; failures win.
+#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
+
+#include "tests/support/skip.hpp"
+
+int main(int argc, char* argv[]) {
+    const int result = Catch::Session().run(argc, argv);
+    if (result == 0 && causeway::test::skipped() > 0) return causeway::test::kSkipExitCode;
+    return result;
+}

@@ -73,6 +73,8 @@ jsonrpc::AccountProof proof_of(chain::ChainClient& c, const Address& a, std::vec
     return std::move(*p);
 }
 
+// Flips every byte of every node of `proof` (in place, restoring each) and requires `check`. An
+// empty proof would check nothing: each call must change some bytes.
 std::size_t mutate_each_byte(std::vector<Bytes>& proof, const std::function<void()>& check) {
     std::size_t n = 0;
     for (auto& node : proof) {
@@ -82,6 +84,7 @@ std::size_t mutate_each_byte(std::vector<Bytes>& proof, const std::function<void
             node[i] ^= 0x01;
         }
     }
+    REQUIRE(n > 0);
     return n;
 }
 
@@ -229,6 +232,7 @@ TEST_CASE("client on anvil: OP Stack message from a trusted L1 hash", "[light-cl
 
     // A flipped byte anywhere in any proof or header is refused by the link it belongs to.
     std::size_t n = 0;
+    REQUIRE(!e.l1.headers.empty());
     for (std::size_t k = 0; k < e.l1.headers.size(); ++k) {
         std::vector<Bytes> one{e.l1.headers[k]};
         n += mutate_each_byte(one, [&] {

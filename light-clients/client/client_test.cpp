@@ -110,7 +110,8 @@ client::L1Evidence make_l1(const State& state, std::size_t after, uint64_t ancho
     return l1;
 }
 
-// Flips every byte of every node of `proof` (in place, restoring each) and requires `check`.
+// Flips every byte of every node of `proof` (in place, restoring each) and requires `check`. An
+// empty proof, or one of empty nodes, would check nothing: each call must change some bytes.
 std::size_t mutate_each_byte(std::vector<Bytes>& proof, const std::function<void()>& check) {
     std::size_t n = 0;
     for (auto& node : proof) {
@@ -121,6 +122,7 @@ std::size_t mutate_each_byte(std::vector<Bytes>& proof, const std::function<void
             ++n;
         }
     }
+    REQUIRE(n > 0);
     return n;
 }
 
@@ -132,12 +134,14 @@ std::size_t mutate_each_byte(Bytes& bytes, const std::function<void()>& check) {
         bytes[i] ^= 0x01;
         ++n;
     }
+    REQUIRE(n > 0);
     return n;
 }
 
 // The L1 headers' links, for every family: each single-byte change of each header is refused by
 // the link that header belongs to.
 std::size_t check_l1_mutations(client::L1Evidence& l1, const std::function<client::Result()>& run) {
+    REQUIRE(!l1.headers.empty());
     std::size_t n = 0;
     const std::size_t last = l1.headers.size() - 1;
     for (std::size_t k = 0; k <= last; ++k) {

@@ -393,6 +393,8 @@ TEST_CASE("mutation: every single-byte change of real metadata is rejected",
     }
     CHECK(accepted == 0);
     CHECK(mutations == good.size() * 255);
+    // The prefix and both signatures were there to change.
+    REQUIRE(mutations >= (kMetadataPrefixSize + 2 * kSignatureSize) * 255);
     // Prefix changes are caught before any recovery by the checkpoint comparison.
     CHECK(by_verdict[static_cast<std::size_t>(Verdict::kWrongDomain)] == 32 * 255);
     CHECK(by_verdict[static_cast<std::size_t>(Verdict::kCheckpointMismatch)] == 36 * 255);
@@ -404,9 +406,12 @@ TEST_CASE("mutation: every single-byte change of real metadata is rejected",
     }
 
     // Every truncation fails too.
+    std::size_t truncations = 0;
     for (std::size_t n = 0; n < good.size(); ++n) {
         CHECK(verify_checkpoint(c, ByteView(good).substr(0, n), set) != Verdict::kValid);
+        ++truncations;
     }
+    REQUIRE(truncations >= kMetadataPrefixSize + 2 * kSignatureSize);
     // And every single-byte change of the message (its id) fails under the unchanged metadata.
     Bytes message;
     encode(message, d.message);
@@ -417,6 +422,7 @@ TEST_CASE("mutation: every single-byte change of real metadata is rejected",
         CHECK(verify_message_id_multisig(c.origin, keccak256(m), good, set) == Verdict::kNotAValidator);
         ++message_mutations;
     }
+    REQUIRE(message_mutations > kMessageHeaderSize);  // the header and a body
     test::report_cases("mutation: single-byte changes of the checkpointed message, all rejected",
                        message_mutations);
 }

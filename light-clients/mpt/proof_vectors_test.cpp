@@ -325,6 +325,7 @@ TEST_CASE("mutated real proofs are rejected", "[light-clients][mpt][vectors][mut
     CAUSEWAY_REQUIRE_VECTORS();
     const auto proofs = all_real_proofs();
     std::map<ProofVerdict, std::size_t> verdicts;
+    std::size_t node_bytes = 0;
     std::size_t byte_changes = 0;
     std::size_t mainnet_byte_changes = 0;
     std::size_t structural = 0;
@@ -348,6 +349,7 @@ TEST_CASE("mutated real proofs are rejected", "[light-clients][mpt][vectors][mut
             auto& nodes = *lists[l];
             for (std::size_t i = 0; i < nodes.size(); ++i) {
                 Bytes& node = nodes[i];
+                node_bytes += node.size();
                 for (std::size_t b = 0; b < node.size(); ++b) {
                     const uint8_t original = node[b];
                     for (uint8_t x : {uint8_t{0x01}, uint8_t{0xff}}) {
@@ -427,6 +429,12 @@ TEST_CASE("mutated real proofs are rejected", "[light-clients][mpt][vectors][mut
     }
 
     CHECK(mainnet_byte_changes > 90'000);
+    // Every byte of every node was changed both ways, and each proof had its structural mutations:
+    // at least a node cut short, the empty prefix, three extra nodes, a wrong address and root.
+    REQUIRE(!proofs.empty());
+    REQUIRE(node_bytes > 0);
+    REQUIRE(byte_changes == 2 * node_bytes);
+    REQUIRE(structural >= 7 * proofs.size());
     test::report_cases("mutation: single-byte changes of real proof nodes, all rejected", byte_changes);
     test::report_cases("mutation: ... of which mainnet proof nodes", mainnet_byte_changes);
     test::report_cases("mutation: truncated, extended, reordered, wrong key/root, all rejected", structural);

@@ -169,6 +169,7 @@ std::vector<Bytes> trie_proof(std::span<const std::pair<Bytes, Bytes>> entries, 
     const Bytes target = to_nibbles(key);
     std::vector<std::pair<std::size_t, Bytes>> path;
     Builder builder(leaves, &target, &path);
+    // Built for the nodes it records on its way to `target`; the root's own encoding is not needed.
     (void)builder.node(0, leaves.size(), 0);
     // Each node on the path sits at its own depth.
     std::sort(path.begin(), path.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -1,6 +1,8 @@
 #include "light-clients/opstack/withdrawal.hpp"
 
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "core/abi.hpp"
 #include "core/keccak.hpp"
@@ -22,8 +24,15 @@ Hash withdrawal_hash(const Withdrawal& w) {
                                                  abi::Type::address(), abi::Type::uint(),
                                                  abi::Type::uint(),    abi::Type::bytes()};
     Bytes encoded;
-    // Every value matches its type, so encoding cannot fail.
-    (void)abi::encode(encoded, types, {w.nonce, w.sender, w.target, w.value, w.gas_limit, w.data});
+    // Every value has its type's kind and fits it (uint256 takes any u256, bytes any length), so
+    // encoding cannot fail. Were that to change, the hash of the empty preimage left behind would pass
+    // for this withdrawal's: a failure stops here rather than being discarded.
+    if (const auto r =
+            abi::encode(encoded, types, {w.nonce, w.sender, w.target, w.value, w.gas_limit, w.data});
+        !r) {
+        throw std::logic_error("withdrawal_hash: abi.encode failed: " +
+                               std::string(abi::to_string(r.error())));
+    }
     return keccak256(encoded);
 }
 

@@ -1,7 +1,8 @@
 // Merkle-Patricia proof verdicts from @ethereumjs/mpt's verifyMerkleProof, for the C++ verifier to
-// match. Usage: node mpt_reference.mjs SEED COUNT  -> JSON [{c, r, k, p, ok, v}] on stdout:
-// category, root, key (the trie path, already hashed for the state tries), proof nodes, whether
-// @ethereumjs/mpt accepted the proof, and the value it proved (null for absence or rejection).
+// match. Usage: node mpt_reference.mjs SEED COUNT [real|generated] -> JSON [{c, r, k, p, ok, v}] on
+// stdout: category, root, key (the trie path, already hashed for the state tries), proof nodes,
+// whether @ethereumjs/mpt accepted the proof, and the value it proved (null for absence or
+// rejection).
 //
 // Categories:
 //   real              every node list of the real proofs in the vectors (proofs/, hive, op-node)
@@ -14,13 +15,15 @@
 //                     while causeway requires the path's nodes in order and nothing else. There the
 //                     C++ side only requires that it never accepts what @ethereumjs/mpt rejects.
 // COUNT is the number of generated + generated-mutated + strict cases; the real ones come on top.
+// `real` or `generated` writes only the real cases (and their mutations) or only the others.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createMPT, createMerkleProof, verifyMerkleProof } from '@ethereumjs/mpt';
 import { keccak256 } from 'ethers';
 import { prng, hex } from './prng.mjs';
 
-const [seed, count] = process.argv.slice(2).map(Number);
+const [seed, count] = process.argv.slice(2, 4).map(Number);
+const only = process.argv[4];
 const r = prng(seed);
 const vectors = process.env.CAUSEWAY_VECTORS || path.join(import.meta.dirname, '..', '..', '..', 'shared', 'vectors');
 
@@ -113,7 +116,7 @@ function mutations(proof, n) {
   return res;
 }
 
-if (fs.existsSync(vectors)) {
+if (only !== 'generated' && fs.existsSync(vectors)) {
   for (const l of realLists()) {
     await add('real', l.root, l.key, l.proof);
     for (const m of mutations(l.proof, 24)) await add('real-mutated', l.root, l.key, m);
@@ -123,7 +126,7 @@ if (fs.existsSync(vectors)) {
 // ----- generated tries -----
 
 let generated = 0;
-while (generated < count) {
+while (only !== 'real' && generated < count) {
   const trie = await createMPT({});
   const secure = r.next() < 0.5;
   const n = 1 + r.int(r.next() < 0.5 ? 16 : 400);

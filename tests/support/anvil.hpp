@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/process.hpp"
+#include "tests/support/skip.hpp"
 
 namespace causeway::test {
 
@@ -60,12 +61,10 @@ class Anvil {
 
 }  // namespace causeway::test
 
-// Skips the rest of a test case when anvil is not installed.
-#define CAUSEWAY_REQUIRE_ANVIL()                                            \
-    do {                                                                    \
-        if (!::causeway::test::Anvil::available()) {                        \
-            WARN("anvil not found at " << ::causeway::test::Anvil::binary() \
-                                       << " (run scripts/setup): skipped"); \
-            return;                                                         \
-        }                                                                   \
+// Skips the test case (tests/support/skip.hpp) when anvil is not installed.
+#define CAUSEWAY_REQUIRE_ANVIL()                                                                        \
+    do {                                                                                                \
+        if (!::causeway::test::Anvil::available())                                                      \
+            ::causeway::test::skip("anvil not found at " + ::causeway::test::Anvil::binary().string() + \
+                                   " (run scripts/setup)");                                             \
     } while (false)

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/bytes.hpp"
+#include "tests/support/skip.hpp"
 
 namespace causeway::test {
 
@@ -38,11 +39,9 @@ std::filesystem::path source_dir();
 
 }  // namespace causeway::test
 
-// Skips the rest of a test case when the vectors are absent.
-#define CAUSEWAY_REQUIRE_VECTORS()                   \
-    do {                                             \
-        if (!::causeway::test::vectors_dir()) {      \
-            WARN("test vectors not found: skipped"); \
-            return;                                  \
-        }                                            \
+// Skips the test case (tests/support/skip.hpp) when the vectors are absent.
+#define CAUSEWAY_REQUIRE_VECTORS()                                                   \
+    do {                                                                             \
+        if (!::causeway::test::vectors_dir())                                        \
+            ::causeway::test::skip("test vectors not found (set CAUSEWAY_VECTORS)"); \
     } while (false)
