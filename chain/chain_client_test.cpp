@@ -8,13 +8,14 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <thread>
 
+#include "chain/json_rpc_client.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "core/secp256k1.hpp"
 #include "core/transaction.hpp"
-#include "chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
 
 using namespace causeway;
@@ -115,6 +116,8 @@ class ScriptedServer {
         shutdown(fd_, SHUT_RDWR);
         close(fd_);
         thread_.join();
+        // What the server thread could not handle, asserted here on the test's own thread.
+        if (std::uncaught_exceptions() == 0) CHECK(errors_.empty());
     }
 
     [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/rpc"; }
@@ -140,43 +143,53 @@ class ScriptedServer {
             const int conn = accept(fd_, nullptr, nullptr);
             if (conn < 0) return;
             ++connections_;
-            std::string buffer;
-            char chunk[4096];
-            bool open = true;
-            while (open) {
-                // One request: headers, then Content-Length bytes of body.
-                std::size_t header_end;
-                while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-                    const ssize_t n = read(conn, chunk, sizeof(chunk));
-                    if (n <= 0) {
-                        open = false;
-                        break;
-                    }
-                    buffer.append(chunk, static_cast<std::size_t>(n));
-                }
-                if (!open) break;
-                std::size_t length = 0;
-                const auto cl = buffer.find("Content-Length: ");
-                if (cl != std::string::npos && cl < header_end) length = std::stoul(buffer.substr(cl + 16));
-                while (buffer.size() < header_end + 4 + length) {
-                    const ssize_t n = read(conn, chunk, sizeof(chunk));
-                    if (n <= 0) {
-                        open = false;
-                        break;
-                    }
-                    buffer.append(chunk, static_cast<std::size_t>(n));
-                }
-                if (!open) break;
-                const std::string body = buffer.substr(header_end + 4, length);
-                buffer.erase(0, header_end + 4 + length);
-                const std::string response = respond_(body);
-                if (!response.empty()) {
-                    const ssize_t written = write(conn, response.data(), response.size());
-                    (void)written;
-                }
-                if (close_after_response_ || response.empty()) open = false;
+            try {
+                serve_connection(conn);
+            } catch (const std::exception& e) {
+                // Catch2 is not thread-safe: the destructor reports these on the test's thread.
+                const std::lock_guard lock(errors_mutex_);
+                errors_.emplace_back(e.what());
             }
             close(conn);
+        }
+    }
+
+    void serve_connection(int conn) {
+        std::string buffer;
+        char chunk[4096];
+        bool open = true;
+        while (open) {
+            // One request: headers, then Content-Length bytes of body.
+            std::size_t header_end;
+            while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
+                const ssize_t n = read(conn, chunk, sizeof(chunk));
+                if (n <= 0) {
+                    open = false;
+                    break;
+                }
+                buffer.append(chunk, static_cast<std::size_t>(n));
+            }
+            if (!open) break;
+            std::size_t length = 0;
+            const auto cl = buffer.find("Content-Length: ");
+            if (cl != std::string::npos && cl < header_end) length = std::stoul(buffer.substr(cl + 16));
+            while (buffer.size() < header_end + 4 + length) {
+                const ssize_t n = read(conn, chunk, sizeof(chunk));
+                if (n <= 0) {
+                    open = false;
+                    break;
+                }
+                buffer.append(chunk, static_cast<std::size_t>(n));
+            }
+            if (!open) break;
+            const std::string body = buffer.substr(header_end + 4, length);
+            buffer.erase(0, header_end + 4 + length);
+            const std::string response = respond_(body);
+            if (!response.empty()) {
+                const ssize_t written = write(conn, response.data(), response.size());
+                (void)written;
+            }
+            if (close_after_response_ || response.empty()) open = false;
         }
     }
 
@@ -186,6 +199,8 @@ class ScriptedServer {
     int port_ = 0;
     std::atomic<bool> stopping_{false};
     std::atomic<int> connections_{0};
+    std::mutex errors_mutex_;
+    std::vector<std::string> errors_;
     std::thread thread_;
 };
 

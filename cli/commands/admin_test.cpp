@@ -2,6 +2,7 @@
 // case against its own throwaway PostgreSQL cluster: what they print (tables and JSON), the exit
 // codes (0 done, 1 refused or failed, 2 usage), and the audit rows they leave.
 #include "cli/commands/format.hpp"
+#include "cli/commands/schema.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -204,6 +205,24 @@ TEST_CASE("db migrate: --db or CAUSEWAY_DB_URL, a no-op when current, refusals",
 
     // A schema name that could not be spliced into SQL is a usage error.
     CHECK(cli.run({"db", "migrate", "--schema", "Bad-Name"}).exit_code == 2);
+
+    // A routine recorded with another checksum (its db/routines file was edited) is re-applied and
+    // named. Called as the library function the command calls, without the executable.
+    {
+        auto conn = pg.connect();
+        pqxx::nontransaction(conn.raw())
+            .exec("UPDATE schema_routines SET checksum = 'older' WHERE name = 'claim_messages'");
+        std::ostringstream text;
+        CHECK(cli::db_migrate(conn, cli::OutputFormat::kText, text) == 0);
+        CHECK(text.str() ==
+              "schema causeway: at version " + latest + "; routines re-applied: claim_messages\n");
+        std::ostringstream again;
+        CHECK(cli::db_migrate(conn, cli::OutputFormat::kJson, again) == 0);
+        CHECK(json::parse(again.str()) == json::object{{"schema", "causeway"},
+                                                       {"from", known.size()},
+                                                       {"to", known.size()},
+                                                       {"applied", json::array{}}});
+    }
 
     // A database migrated by a newer causeway is refused, not touched.
     {

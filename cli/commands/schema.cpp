@@ -19,15 +19,22 @@ int latest_known_version() {
 
 int db_migrate(db::Connection& conn, OutputFormat format, std::ostream& out) {
     const auto report = db::migrate(conn);
+    // Routines re-applied on their own (an edited routine, or a newer causeway at the same schema
+    // version) are named; with new migrations they are part of the upgrade.
+    const bool routines_only = report.applied.empty() && !report.routines.empty();
     if (format == OutputFormat::kJson) {
-        return print_json(
-            out, json::object{{"schema", conn.schema()},
-                              {"from", report.from_version},
-                              {"to", report.to_version},
-                              {"applied", json::array(report.applied.begin(), report.applied.end())}});
+        json::object result{{"schema", conn.schema()},
+                            {"from", report.from_version},
+                            {"to", report.to_version},
+                            {"applied", json::array(report.applied.begin(), report.applied.end())}};
+        if (routines_only) result["routines"] = json::array(report.routines.begin(), report.routines.end());
+        return print_json(out, result);
     }
     out << "schema " << conn.schema() << ": ";
-    if (report.applied.empty()) {
+    if (routines_only) {
+        out << "at version " << report.to_version << "; routines re-applied: " << join(report.routines)
+            << std::endl;
+    } else if (report.applied.empty()) {
         out << "at version " << report.to_version << ", nothing to apply" << std::endl;
     } else {
         out << "version " << report.from_version << " -> " << report.to_version << " (applied "

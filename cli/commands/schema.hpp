@@ -9,7 +9,8 @@
 
 namespace causeway::cli {
 
-// Applies the migrations the schema lacks (a no-op when current).
+// Applies the migrations the schema lacks (a no-op when current), and names the SQL routines it
+// re-applied when no migration was due (db/routines changed under the same schema version).
 int db_migrate(db::Connection& conn, OutputFormat format, std::ostream& out);
 // The schema's version and the queue's counts per state and route: exit 0 when the schema is
 // current, 1 when it needs `causeway db migrate` (or a newer causeway).

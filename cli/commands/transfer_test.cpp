@@ -162,7 +162,7 @@ TEST_CASE("transfer sends, waits for the receipt and checks the block header", "
                Catch::StartsWith("insufficient balance") || Catch::StartsWith("eth_estimateGas"));
 }
 
-TEST_CASE("the causeway executable: version, usage errors, and an end-to-end transfer", "[cli][anvil]") {
+TEST_CASE("the causeway executable: version and usage errors", "[cli]") {
     const auto version = test::run_command({CAUSEWAY_BIN, "--version"});
     CHECK(version.exit_code == 0);
     CHECK(version.out.starts_with("causeway "));
@@ -171,7 +171,9 @@ TEST_CASE("the causeway executable: version, usage errors, and an end-to-end tra
     CHECK(help.out.find("transfer") != std::string::npos);
     CHECK(test::run_command({CAUSEWAY_BIN}).exit_code == 2);  // usage errors exit 2
     CHECK(test::run_command({CAUSEWAY_BIN, "transfer", "--rpc", "http://127.0.0.1:1"}).exit_code == 2);
+}
 
+TEST_CASE("the causeway executable: an end-to-end transfer", "[cli][anvil]") {
     CAUSEWAY_REQUIRE_ANVIL();
     test::Anvil anvil;
     TempFile open_key(std::string(test::Anvil::kDevKeys[0]), kOwnerOnly | fs::perms::others_read);

@@ -247,18 +247,27 @@ TEST_CASE("verify header --rlp decodes and prints, and the output verifies as --
     CHECK(run_rlp("0xabc").code == 2);
 }
 
-TEST_CASE("the causeway executable: verify header exit codes", "[cli][headers][vectors]") {
-    const std::vector<std::string> base{CAUSEWAY_BIN, "verify", "header"};
-    const auto with = [&](std::vector<std::string> more) {
-        auto argv = base;
-        argv.insert(argv.end(), more.begin(), more.end());
-        return test::run_command(argv);
-    };
+namespace {
+
+test::CommandResult verify_header_command(std::vector<std::string> more) {
+    std::vector<std::string> argv{CAUSEWAY_BIN, "verify", "header"};
+    argv.insert(argv.end(), more.begin(), more.end());
+    return test::run_command(argv);
+}
+
+}  // namespace
+
+TEST_CASE("the causeway executable: verify header usage errors", "[cli][headers]") {
+    const auto with = verify_header_command;
     CHECK(with({}).exit_code == 2);                                     // neither --json nor --rlp
     CHECK(with({"--json", "a.json", "--rlp", "0xc0"}).exit_code == 2);  // both
     CHECK(with({"--rlp", "0xc0", "--expect", "0x12"}).exit_code == 2);  // a malformed hash
     CHECK(with({"--rlp", "0xc0"}).exit_code == 1);
     CHECK(with({"--json", "/nonexistent/causeway-header.json"}).exit_code == 2);
+}
+
+TEST_CASE("the causeway executable: verify header exit codes", "[cli][headers][vectors]") {
+    const auto with = verify_header_command;
     CAUSEWAY_REQUIRE_VECTORS();
     const auto [rlp, hash] = hive_genesis();
     const auto ok = with({"--rlp", rlp, "--expect", hash});
