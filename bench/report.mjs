@@ -25,7 +25,8 @@ const rows = [
   ['checkpoint 3-of-5 verify', 'BM_checkpoint_verify_3_of_5', 'cpp:BM_bare_recover_3', 'bare secp256k1 recover x3', 1 / 1.2],
   ['checkpoint 13-of-19 verify', 'BM_checkpoint_verify_13_of_19', 'cpp:BM_bare_recover_13', 'bare secp256k1 recover x13', 1 / 1.2],
   // EIP-1186 account + storage proofs (mainnet): against @ethereumjs/mpt, against the floor (keccak256
-  // of every node, batched 8-way as the verifier hashes), and against hashing the nodes one by one.
+  // of every node, batched as the verifier hashes them: 8 per permutation with AVX-512, 4 with AVX2),
+  // and against hashing the nodes one by one.
   ['MPT acct+1 slot (deposit)', 'BM_mpt_verify_eip1186/deposit_1_slot', 'mpt_verify_eip1186/deposit_1_slot', 'ejs-mpt verifyMerkleProof', 30],
   ['MPT acct+1 slot vs floor', 'BM_mpt_verify_eip1186/deposit_1_slot', 'cpp:BM_mpt_keccak_batch_floor/deposit_1_slot', 'keccak256 of nodes, batched', 0.8],
   ['MPT acct+1 slot vs 1-by-1', 'BM_mpt_verify_eip1186/deposit_1_slot', 'cpp:BM_mpt_keccak_floor/deposit_1_slot', 'keccak256 of nodes, 1 by 1'],

@@ -1,4 +1,5 @@
-// Hyperlane v3 messages (design §3) and the warp-route collateral body they carry.
+// Hyperlane v3 messages, byte for byte (so causeway relays for Mailboxes already deployed), and the
+// warp-route collateral body they carry.
 // Both are abi.encodePacked layouts: fixed-width big-endian fields, then the variable part to the end.
 #pragma once
 

@@ -1,4 +1,6 @@
-// Message lifecycle states as stored (design §4) and the classes of failure recorded with them.
+// Message lifecycle states as stored (observed -> verified -> submitted -> delivered, with retrying,
+// failed_permanent, paused and orphaned; never renamed once stored) and the classes of failure
+// recorded with them.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The durable message queue (design §4): batch enqueue idempotent on the message id, leased batch
+// The durable message queue, on PostgreSQL alone: batch enqueue idempotent on the message id, leased batch
 // claims per stage, batch advance, retry with backoff, dead letters, reorg orphans, and the counts
 // the metrics need. Every call is one short transaction; any number of workers may share a
 // database, each with its own Connection.

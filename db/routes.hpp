@@ -1,4 +1,4 @@
-// Route control (design §4): pause and resume by scope, limits per route (token bucket, 24-hour
+// Route control for incidents and limits: pause and resume by scope, limits per route (token bucket, 24-hour
 // notional cap, big-transfer delay), and the audit trail every change writes.
 #pragma once
 

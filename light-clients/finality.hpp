@@ -8,7 +8,7 @@
 
 namespace causeway::finality {
 
-// What a block must reach before it counts (design §2).
+// What a block must reach before it counts: the route's finality rule, as data per chain.
 enum class Level : uint8_t {
     kLatest,     // in the canonical chain with `confirmations` blocks on top
     kSafe,       // at or below the chain's `safe` block

@@ -13,7 +13,7 @@ interface IERC20 {
 }
 
 /// @notice Margin accounts for one token on one chain, connected to the same vault on other chains
-/// through a Hyperlane v3 Mailbox (design §3, §6).
+/// through a Hyperlane v3 Mailbox: the liquidity under the router's unified margin.
 ///
 /// Accounts `deposit` tokens as margin, `withdraw` them, and `moveMargin` to a remote vault: the
 /// margin is debited here and a collateral message credits it to the recipient there on arrival.
@@ -42,7 +42,8 @@ interface IERC20 {
 ///          97    32  bytes32 originAccount: left-padded address whose margin was debited on origin
 ///                      On arrival: the recipient's margin is credited, or, if an LP fast-filled
 ///                      the message, the LP's liquidity is repaid instead.
-///     2 RELEASE, 3 REPAY_LP  reserved (design §3); this version neither sends nor accepts them.
+///     2 RELEASE, 3 REPAY_LP  reserved for moving pooled tokens back and repaying LPs across
+///                      chains; this version neither sends nor accepts them.
 ///
 /// Any other tag, or a body of another length, makes `handle` revert: the message stays undelivered
 /// (funds in flight) until a vault that understands it is deployed, rather than being misread.

@@ -1,4 +1,4 @@
-// Light clients per chain family (design §2): each chains the links from a trusted L1 block hash to
+// Light clients per chain family (OP Stack, ZK rollups, Arbitrum): each chains the links from a trusted L1 block hash to
 // a message recorded on an L2, checking every one, and says when the message is final under the
 // route's policy. No I/O: the caller fetches the evidence (headers, eth_getProof results) from any
 // RPC; nothing it fetched is believed unless a link proves it.

@@ -1,5 +1,5 @@
 // Committee (m-of-n validator) checkpoints, compatible with Hyperlane v3's message-id multisig ISM
-// (design §2-3). No I/O.
+// (the digest validators sign, the metadata a destination's security module reads). No I/O.
 //
 // A validator signs, with EIP-191 personal_sign, the hash of (domain hash, merkle root, index,
 // message id); the domain hash binds the signature to one origin domain and one merkle-tree hook.

@@ -7,7 +7,7 @@ import {Message} from "../libs/Message.sol";
 
 /// @title RoutingIsm
 /// @notice Routes each message to the security module of its origin, and enforces on chain what
-/// the relayer enforces off chain (design §4): pauses and a token-bucket rate limit per route.
+/// the relayer enforces off chain in its queue: pauses and a token-bucket rate limit per route.
 ///
 /// A route is (origin, this chain): pausing an origin pauses that route. A narrower pause covers
 /// one (origin, sender) pair. The guardian or the owner pauses; only the owner resumes.

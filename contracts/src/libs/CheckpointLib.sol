@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @notice The checkpoint digest committee validators sign (design §3; Hyperlane v3's CheckpointLib
+/// @notice The checkpoint digest committee validators sign (the wire format of Hyperlane v3's CheckpointLib
 /// for checkpoints with a message id; light-clients/committee/checkpoint.hpp):
 ///
 ///     domainHash  = keccak256(abi.encodePacked(uint32 origin, bytes32 merkleTreeHook, "HYPERLANE"))

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {TypeCasts} from "./TypeCasts.sol";
 
-/// @notice Hyperlane v3 messages (design §3), abi.encodePacked:
+/// @notice Hyperlane v3 messages, byte for byte (abi.encodePacked):
 ///
 ///     [  0:  1] uint8   version (3)
 ///     [  1:  5] uint32  nonce
