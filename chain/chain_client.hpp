@@ -27,10 +27,10 @@
 #include <string>
 #include <vector>
 
+#include "chain/rpc_error.hpp"
 #include "core/bytes.hpp"
 #include "core/jsonrpc.hpp"
 #include "core/u256.hpp"
-#include "chain/rpc_error.hpp"
 
 namespace causeway::chain {
 

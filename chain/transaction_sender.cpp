@@ -94,14 +94,18 @@ SendResult<Transaction> TransactionSender::prepare(const TxRequest& request, con
     tx.to = request.to;
     tx.value = request.value;
     tx.data = request.data;
-    CallRequest estimate;
-    estimate.from = key_.address();
-    estimate.to = request.to;
-    estimate.value = request.value;
-    if (!request.data.empty()) estimate.data = request.data;
-    const auto gas = client_->estimate_gas(estimate);
-    if (!gas) return std::unexpected(rpc_failure("eth_estimateGas", gas.error()));
-    tx.gas_limit = *gas + *gas * settings_.gas_margin_percent / 100;
+    if (request.gas_limit) {
+        tx.gas_limit = *request.gas_limit;
+    } else {
+        CallRequest estimate;
+        estimate.from = key_.address();
+        estimate.to = request.to;
+        estimate.value = request.value;
+        if (!request.data.empty()) estimate.data = request.data;
+        const auto gas = client_->estimate_gas(estimate);
+        if (!gas) return std::unexpected(rpc_failure("eth_estimateGas", gas.error()));
+        tx.gas_limit = *gas + *gas * settings_.gas_margin_percent / 100;
+    }
     if (auto signed_ok = sign(tx, key_); !signed_ok) {
         return std::unexpected(SendError{SendErrorKind::kSigning,
                                          "signing failed: " + std::string(to_string(signed_ok.error())),

@@ -63,6 +63,9 @@ struct TxRequest {
     std::optional<Address> to;  // nullopt: contract creation
     u256 value;
     Bytes data;
+    // Given: used as is, without eth_estimateGas (which fails for a call that reverts, when the
+    // transaction is meant to go out anyway).
+    std::optional<uint64_t> gas_limit;
 };
 
 struct SenderSettings {
@@ -87,7 +90,8 @@ class TransactionSender {
 
     // Fees for the next block, from eth_feeHistory.
     [[nodiscard]] SendResult<Fees> fees();
-    // `request` as a signed EIP-1559 transaction at the next nonce, with gas from eth_estimateGas.
+    // `request` as a signed EIP-1559 transaction at the next nonce, with its gas limit or one from
+    // eth_estimateGas.
     [[nodiscard]] SendResult<Transaction> prepare(const TxRequest& request, const Fees& fees);
     // Broadcasts a prepared transaction; the next nonce advances once the node accepts it.
     [[nodiscard]] SendResult<Hash> broadcast(const Transaction& signed_tx);

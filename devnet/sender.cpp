@@ -54,7 +54,7 @@ Sender::Sender(const std::string& rpc_url, PrivateKey key) {
 
 jsonrpc::Receipt Sender::send(const std::optional<Address>& to, Bytes data, const std::string& what,
                               const u256& value) {
-    auto receipt = sender_->send(chain::TxRequest{to, value, std::move(data)});
+    auto receipt = sender_->send(chain::TxRequest{to, value, std::move(data), std::nullopt});
     if (!receipt) throw std::runtime_error(what + ": " + receipt.error().message);
     return std::move(*receipt);
 }

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "chain/json_rpc_client.hpp"
+#include "chain/transaction_sender.hpp"
 #include "core/abi.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
@@ -25,7 +27,6 @@
 #include "core/u256.hpp"
 #include "light-clients/committee/checkpoint.hpp"
 #include "light-clients/committee/merkle.hpp"
-#include "chain/json_rpc_client.hpp"
 #include "tests/support/anvil.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/vectors.hpp"
@@ -51,6 +52,12 @@ const u256 kOrder = *parse_u256("0xfffffffffffffffffffffffffffffffebaaedce6af48a
 template <typename T>
 T value_of(chain::RpcResult<T> r) {
     if (!r) FAIL(r.error().to_string());
+    return std::move(*r);
+}
+
+template <typename T>
+T value_of(chain::SendResult<T> r) {
+    if (!r) FAIL(r.error().message);
     return std::move(*r);
 }
 
@@ -120,13 +127,13 @@ std::string revert_reason(const chain::RpcError& e) {
     return *reason->front().get_if<std::string>();
 }
 
-// A relayer: causeway's own EIP-1559 signing and sending (as `causeway transfer` does).
+// A relayer: causeway's own EIP-1559 signing and sending (chain::TransactionSender, as every
+// caller that sends does).
 class Relayer {
   public:
-    Relayer(chain::ChainClient& client, PrivateKey key) : client_(client), key_(std::move(key)) {
-        chain_id_ = value_of(client_.chain_id());
-    }
-    [[nodiscard]] const Address& address() const { return key_.address(); }
+    Relayer(chain::ChainClient& client, PrivateKey key)
+        : client_(client), sender_(value_of(chain::TransactionSender::open(client, std::move(key)))) {}
+    [[nodiscard]] const Address& address() const { return sender_.address(); }
 
     // eth_call as this relayer: the revert, if any, without spending a nonce.
     [[nodiscard]] chain::RpcResult<Bytes> dry_run(const Address& to, const Bytes& data) {
@@ -139,48 +146,20 @@ class Relayer {
 
     // Signs and sends; the gas limit is estimated unless given (a transaction meant to revert).
     jsonrpc::Receipt send(const Address& to, const Bytes& data, std::optional<uint64_t> gas_limit = {}) {
-        const double percentiles[] = {50.0};
-        const auto fees = value_of(client_.fee_history(1, jsonrpc::BlockTag::kLatest, percentiles));
-        REQUIRE(!fees.base_fee_per_gas.empty());
-        Transaction tx;
-        tx.type = TxType::kDynamicFee;
-        tx.chain_id = chain_id_;
-        tx.nonce = value_of(client_.nonce(address(), jsonrpc::BlockId::pending()));
-        tx.max_priority_fee_per_gas = u256(1'000'000'000);
-        tx.max_fee_per_gas = 2 * fees.base_fee_per_gas.back() + tx.max_priority_fee_per_gas;
-        tx.to = to;
-        tx.data = data;
-        if (gas_limit) {
-            tx.gas_limit = *gas_limit;
-        } else {
-            jsonrpc::CallRequest estimate;
-            estimate.from = address();
-            estimate.to = to;
-            estimate.data = data;
-            tx.gas_limit = value_of(client_.estimate_gas(estimate));
-        }
-        REQUIRE(sign(tx, key_));
-        REQUIRE(validate(tx, TxRules{.chain_id = chain_id_}) == TxVerdict::kValid);
-        Bytes raw;
-        encode(raw, tx);
-        const Hash hash = transaction_hash(tx);
-        REQUIRE(value_of(client_.send_raw_transaction(raw)) == hash);
-        for (int i = 0; i < 200; ++i) {
-            if (auto r = value_of(client_.transaction_receipt(hash))) {
-                REQUIRE(r->transaction_hash == hash);
-                REQUIRE(r->from == address());
-                return *r;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        FAIL("no receipt for " << to_hex(hash));
-        return {};
+        const auto fees = value_of(sender_.fees());
+        const auto tx = value_of(sender_.prepare(chain::TxRequest{to, u256{}, data, gas_limit}, fees));
+        REQUIRE(validate(tx, TxRules{.chain_id = sender_.chain_id()}) == TxVerdict::kValid);
+        const Hash hash = value_of(sender_.broadcast(tx));
+        REQUIRE(hash == transaction_hash(tx));
+        const auto receipt = value_of(sender_.wait_for_receipt(hash));
+        REQUIRE(receipt.transaction_hash == hash);
+        REQUIRE(receipt.from == address());
+        return receipt;
     }
 
   private:
     chain::ChainClient& client_;
-    PrivateKey key_;
-    uint64_t chain_id_ = 0;
+    chain::TransactionSender sender_;
 };
 
 struct Dispatched {
