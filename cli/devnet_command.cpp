@@ -24,18 +24,10 @@ PrivateKey devnet_key(const std::filesystem::path& dir, std::string_view role) {
     return load_private_key(file, std::cerr).key;
 }
 
-// The devnet's failures are one-line errors of the command.
+// The devnet's failures are one-line errors of the command, as they are.
 template <typename F>
 Command reported(F body) {
-    return [body = std::move(body)]() -> int {
-        try {
-            return body();
-        } catch (const CommandError&) {
-            throw;
-        } catch (const std::exception& e) {
-            throw CommandError(e.what());
-        }
-    };
+    return guarded(std::move(body), "");
 }
 
 struct Args {

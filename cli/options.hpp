@@ -67,11 +67,12 @@ void add_log_options(CLI::App* cmd, LogArgs& args);
 [[nodiscard]] std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 [[nodiscard]] CLI::Validator duration_validator();
 
-// A command body whose database failures become one-line CommandErrors (exit 1). db::Error
-// messages never hold a password; libpqxx's own (a connection lost mid-way) hold no URL.
+// A command body whose failures become one-line CommandErrors (exit 1): a CommandError or a
+// db::Error as it is (db::Error messages never hold a password), any other exception's message
+// after `context` (libpqxx's own, a connection lost mid-way, hold no URL).
 template <typename F>
-Command guarded(F body) {
-    return [body = std::move(body)]() -> int {
+Command guarded(F body, std::string context = "database: ") {
+    return [body = std::move(body), context = std::move(context)]() -> int {
         try {
             return body();
         } catch (const CommandError&) {
@@ -79,7 +80,7 @@ Command guarded(F body) {
         } catch (const db::Error& e) {
             throw CommandError(e.what());
         } catch (const std::exception& e) {
-            throw CommandError(std::string("database: ") + e.what());
+            throw CommandError(context + e.what());
         }
     };
 }
