@@ -87,6 +87,11 @@ class TransactionSender {
     // Reads the chain id and the signer's pending nonce in one batch.
     [[nodiscard]] static SendResult<TransactionSender> open(ChainClient& client, PrivateKey key,
                                                             SenderSettings settings = {});
+    // One nonce stream, one owner: a copy would send at the same nonces.
+    TransactionSender(const TransactionSender&) = delete;
+    TransactionSender& operator=(const TransactionSender&) = delete;
+    TransactionSender(TransactionSender&&) noexcept = default;
+    TransactionSender& operator=(TransactionSender&&) noexcept = default;
 
     // Fees for the next block, from eth_feeHistory.
     [[nodiscard]] SendResult<Fees> fees();

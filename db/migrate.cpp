@@ -166,6 +166,28 @@ int schema_version(Connection& conn) {
     return applied.empty() ? 0 : applied.rbegin()->first;
 }
 
+std::vector<std::string> stale_routines(Connection& conn) {
+    pqxx::read_transaction tx(conn.raw());
+    std::map<std::string, std::pair<std::string, int>, std::less<>> recorded;
+    const auto exists =
+        tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", conn.schema() + ".schema_routines");
+    if (exists[0].as<bool>()) {
+        for (const auto& row : tx.exec("SELECT name, checksum, schema_version FROM schema_routines")) {
+            recorded[row[0].as<std::string>()] = {row[1].as<std::string>(), row[2].as<int>()};
+        }
+    }
+    const auto applied = applied_migrations(tx, conn.schema());
+    const int version = applied.empty() ? 0 : applied.rbegin()->first;
+    std::vector<std::string> stale;
+    for (const auto& r : known_routines()) {
+        const auto it = recorded.find(r.name);
+        if (it == recorded.end() || it->second.first != checksum(r.sql) || it->second.second != version) {
+            stale.emplace_back(r.name);
+        }
+    }
+    return stale;
+}
+
 void require_current_schema(Connection& conn) {
     const int version = schema_version(conn);
     if (version < latest_known()) {
@@ -176,6 +198,15 @@ void require_current_schema(Connection& conn) {
     if (version > latest_known()) {
         throw Error("the database schema '" + conn.schema() + "' is at version " + std::to_string(version) +
                     ", newer than this causeway knows (" + std::to_string(latest_known()) + ")");
+    }
+    // The version alone does not say which SQL the functions run: a routine can change without a
+    // migration, and a failed `db migrate` can leave older routines at the newest version.
+    if (const auto stale = stale_routines(conn); !stale.empty()) {
+        std::string names;
+        for (const auto& name : stale) names += (names.empty() ? "" : ", ") + name;
+        throw Error("the database schema '" + conn.schema() +
+                    "' runs other SQL routines than this causeway's (" + names +
+                    "): run `causeway db migrate`");
     }
 }
 

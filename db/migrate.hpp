@@ -59,8 +59,13 @@ MigrationReport migrate(Connection& conn, int up_to = std::numeric_limits<int>::
 // The schema's version (0 when never migrated).
 int schema_version(Connection& conn);
 
-// For the daemons and admin commands: throws Error unless the schema is exactly current, saying
-// to run `causeway db migrate` (older) or to upgrade causeway (newer).
+// The routines of this binary that the schema does not run as they are (recorded with another
+// checksum or at another schema version, or not recorded at all), in order; empty when current.
+[[nodiscard]] std::vector<std::string> stale_routines(Connection& conn);
+
+// For the daemons and admin commands: throws Error unless the schema is exactly current, its
+// version and its routines, saying to run `causeway db migrate` (older, or other routines) or to
+// upgrade causeway (newer).
 void require_current_schema(Connection& conn);
 
 }  // namespace causeway::db

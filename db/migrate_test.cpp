@@ -134,6 +134,11 @@ TEST_CASE("a routine whose file changed is re-applied, and only that one", "[db]
             " WHERE name IN ('route_pause_scope', 'claim_messages')");
     }
     REQUIRE(strings(conn, scope_of_all) == std::vector<std::string>{"older"});
+    // The version is current but the routines are not: refused until migrated.
+    CHECK(db::stale_routines(conn) == std::vector<std::string>{"route_pause_scope", "claim_messages"});
+    CHECK_THROWS_WITH(db::require_current_schema(conn),
+                      Catch::Contains("runs other SQL routines than this causeway's (route_pause_scope, "
+                                      "claim_messages): run `causeway db migrate`"));
 
     const auto report = db::migrate(conn);
     CHECK(report.applied.empty());
@@ -143,6 +148,8 @@ TEST_CASE("a routine whose file changed is re-applied, and only that one", "[db]
     CHECK(strings(conn, scope_of_all) == std::vector<std::string>{"all routes"});
     CHECK(scalar(conn, "SELECT count(*) FROM schema_routines WHERE checksum = 'older'") == 0);
     CHECK(db::migrate(conn).routines.empty());
+    CHECK(db::stale_routines(conn).empty());
+    db::require_current_schema(conn);
 
     // Recorded at an older schema version (a versioned migration ran since): all are re-applied.
     pqxx::nontransaction(conn.raw()).exec("UPDATE schema_routines SET schema_version = schema_version - 1");
@@ -172,6 +179,8 @@ TEST_CASE("a database migrated before routines were recorded migrates cleanly", 
     // What a causeway without routine files left: the same migrations with the same checksums,
     // no routines table.
     pqxx::nontransaction(conn.raw()).exec("DROP TABLE schema_routines");
+    CHECK(db::stale_routines(conn) == routine_names());
+    CHECK_THROWS_WITH(db::require_current_schema(conn), Catch::Contains("run `causeway db migrate`"));
     const auto report = db::migrate(conn);
     CHECK(report.applied.empty());
     CHECK(report.from_version == latest());

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -34,7 +35,9 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+// JSON has no NaN or infinity: those are null (in text lines too, for one spelling).
 std::string number_text(double v) {
+    if (!std::isfinite(v)) return "null";
     char text[32];
     const auto [end, ec] = std::to_chars(text, text + sizeof text, v);
     return ec == std::errc{} ? std::string(text, end) : "0";

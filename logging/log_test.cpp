@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -57,6 +58,10 @@ TEST_CASE("JSON lines parse as one object each, numbers as numbers", "[logging]"
     CHECK(v.at("msg") == "endpoint \"a\" failed\n");
     CHECK(v.at("endpoint") == "http://x/\\");
     CHECK(v.at("count").as_int64() == 3);
+    // JSON has no NaN: such a field is null, and the line still parses.
+    const auto nan_line = log::format_line(log::Format::kJson, "t", log::Level::kInfo, "c", "m",
+                                           {{"ratio", std::numeric_limits<double>::quiet_NaN()}});
+    CHECK(boost::json::parse(nan_line).as_object().at("ratio").is_null());
 }
 
 TEST_CASE("a logger writes whole lines at or above its level, children share its destination", "[logging]") {

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 namespace causeway::os {
 namespace {
@@ -52,8 +53,45 @@ std::system_error last_error(const std::string& what) {
     return std::system_error(errno, std::generic_category(), what);
 }
 
-void make_pipe(int fds[2]) {
+// A file descriptor closed when it goes (unless released), so that no path leaks one.
+class Fd {
+  public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    Fd& operator=(Fd&& other) noexcept {
+        if (this != &other) {
+            reset();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    ~Fd() { reset(); }
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    void reset() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+  private:
+    int fd_ = -1;
+};
+
+struct Pipe {
+    Fd read;
+    Fd write;
+};
+
+// Both ends close on exec: a child started by another thread meanwhile inherits neither.
+Pipe make_pipe() {
+    int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) throw last_error("pipe");
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+// Standard input for children (close-on-exec here; dup2 clears it on the copy).
+Fd dev_null() {
+    return Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
 }
 
 int wait_exit_code(pid_t pid) {
@@ -88,49 +126,45 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     auto envp = c_strings(env);
     auto args = c_strings(argv);
 
-    int out_pipe[2];
-    int err_pipe[2] = {-1, -1};
-    make_pipe(out_pipe);
-    if (options.stderr_to == Stderr::kCapture) make_pipe(err_pipe);
+    const Fd null_fd = dev_null();
+    Pipe out = make_pipe();
+    Pipe err;
+    if (options.stderr_to == Stderr::kCapture) err = make_pipe();
     const pid_t pid = fork();
     if (pid < 0) throw last_error("fork");
     if (pid == 0) {
-        const int null_fd = ::open("/dev/null", O_RDONLY);
-        if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
-        dup2(out_pipe[1], STDOUT_FILENO);
-        if (options.stderr_to == Stderr::kCapture) dup2(err_pipe[1], STDERR_FILENO);
-        if (options.stderr_to == Stderr::kMerge) dup2(out_pipe[1], STDERR_FILENO);
+        if (null_fd.get() >= 0) dup2(null_fd.get(), STDIN_FILENO);
+        dup2(out.write.get(), STDOUT_FILENO);
+        if (options.stderr_to == Stderr::kCapture) dup2(err.write.get(), STDERR_FILENO);
+        if (options.stderr_to == Stderr::kMerge) dup2(out.write.get(), STDERR_FILENO);
         execvpe(args[0], args.data(), envp.data());
         _exit(127);
     }
-    ::close(out_pipe[1]);
-    if (err_pipe[1] >= 0) ::close(err_pipe[1]);
+    out.write.reset();
+    err.write.reset();
 
     RunResult result;
     // Both pipes at once, so that a child filling one while we block on the other cannot stall.
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    pollfd fds[2] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
-    int open_pipes = err_pipe[0] >= 0 ? 2 : 1;
+    const nfds_t watched = err.read.get() >= 0 ? 2 : 1;
+    int open_pipes = static_cast<int>(watched);
     char buf[65536];
     while (open_pipes > 0) {
-        if (poll(fds, static_cast<nfds_t>(err_pipe[0] >= 0 ? 2 : 1), -1) < 0) {
+        if (poll(fds, watched, -1) < 0) {
             if (errno == EINTR) continue;
             break;
         }
-        for (int i = 0; i < 2; ++i) {
+        for (nfds_t i = 0; i < watched; ++i) {
             if (fds[i].fd < 0 || fds[i].revents == 0) continue;
             const ssize_t n = read(fds[i].fd, buf, sizeof(buf));
             if (n > 0) {
                 sinks[i]->append(buf, static_cast<std::size_t>(n));
             } else if (n == 0 || errno != EINTR) {
-                ::close(fds[i].fd);
-                fds[i].fd = -1;
+                fds[i].fd = -1;  // closed with its Pipe
                 --open_pipes;
             }
         }
-    }
-    for (const auto& fd : fds) {
-        if (fd.fd >= 0) ::close(fd.fd);
     }
     result.exit_code = wait_exit_code(pid);
     return result;
@@ -141,39 +175,30 @@ pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
     const std::string log = options.log.empty() ? std::string("/dev/null") : options.log.string();
     const int log_flags =
         O_WRONLY | O_CREAT | O_CLOEXEC | (options.log_mode == LogMode::kAppend ? O_APPEND : O_TRUNC);
-    const int log_fd = ::open(log.c_str(), log_flags, 0644);
-    if (log_fd < 0) throw std::runtime_error("cannot open log file " + log + ": " + std::strerror(errno));
+    const Fd log_fd(::open(log.c_str(), log_flags, 0644));
+    if (log_fd.get() < 0)
+        throw std::runtime_error("cannot open log file " + log + ": " + std::strerror(errno));
+    const Fd null_fd = dev_null();
     // The child reports a failed exec through this pipe; a successful exec closes it unwritten.
-    int status_pipe[2];
-    if (pipe2(status_pipe, O_CLOEXEC) != 0) {
-        ::close(log_fd);
-        throw last_error("pipe");
-    }
+    Pipe status = make_pipe();
     auto args = c_strings(argv);
     const pid_t pid = fork();
-    if (pid < 0) {
-        const auto error = last_error("fork");
-        for (const int fd : {log_fd, status_pipe[0], status_pipe[1]}) ::close(fd);
-        throw error;
-    }
+    if (pid < 0) throw last_error("fork");
     if (pid == 0) {
         setsid();
-        const int null_fd = ::open("/dev/null", O_RDONLY);
-        if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
-        dup2(log_fd, STDOUT_FILENO);
-        dup2(log_fd, STDERR_FILENO);
+        if (null_fd.get() >= 0) dup2(null_fd.get(), STDIN_FILENO);
+        dup2(log_fd.get(), STDOUT_FILENO);
+        dup2(log_fd.get(), STDERR_FILENO);
         execvp(args[0], args.data());
         const int error = errno;
-        (void)!write(status_pipe[1], &error, sizeof error);
+        (void)!write(status.write.get(), &error, sizeof error);
         _exit(127);
     }
-    ::close(log_fd);
-    ::close(status_pipe[1]);
+    status.write.reset();
     int error = 0;
     ssize_t n;
-    while ((n = read(status_pipe[0], &error, sizeof error)) < 0 && errno == EINTR) {
+    while ((n = read(status.read.get(), &error, sizeof error)) < 0 && errno == EINTR) {
     }
-    ::close(status_pipe[0]);
     if (n == static_cast<ssize_t>(sizeof error)) {
         (void)wait_exit_code(pid);
         throw std::runtime_error("cannot run " + argv.front() + ": " + std::strerror(error));
@@ -189,17 +214,25 @@ bool alive(pid_t pid) {
 }
 
 bool stop(pid_t pid, int signal, std::chrono::milliseconds grace, SignalTarget target) {
-    if (!alive(pid)) return true;
-    const pid_t to = target == SignalTarget::kGroup ? -pid : pid;
+    if (pid <= 0) return true;
+    const bool group = target == SignalTarget::kGroup;
+    // A group outlives its leader: its members count until the last one has gone. alive() reaps
+    // the leader when it is our child.
+    const auto running = [&] {
+        const bool leader = alive(pid);
+        return group ? kill(-pid, 0) == 0 || leader : leader;
+    };
+    if (!running()) return true;
+    const pid_t to = group ? -pid : pid;
     kill(to, signal);
     const auto deadline = std::chrono::steady_clock::now() + grace;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (!alive(pid)) return true;
+        if (!running()) return true;
         std::this_thread::sleep_for(20ms);
     }
     kill(to, SIGKILL);
-    for (int i = 0; i < 100 && alive(pid); ++i) std::this_thread::sleep_for(20ms);
-    return !alive(pid);
+    for (int i = 0; i < 100 && running(); ++i) std::this_thread::sleep_for(20ms);
+    return !running();
 }
 
 Child::Child(const std::vector<std::string>& argv, const SpawnOptions& options)

@@ -30,9 +30,11 @@ struct RunOptions {
 };
 
 struct RunResult {
-    int exit_code = -1;  // 128 + the signal when a signal ended it; 127 when it could not start
-    std::string out;     // standard output (and standard error with Stderr::kMerge)
-    std::string err;     // standard error with Stderr::kCapture
+    // 128 + the signal when a signal ended it; 127 when it could not start; -1 when it could not
+    // be waited for.
+    int exit_code = -1;
+    std::string out;  // standard output (and standard error with Stderr::kMerge)
+    std::string err;  // standard error with Stderr::kCapture
 };
 
 // Runs argv[0] (looked up on PATH; no shell) with its arguments, with standard input from
@@ -71,7 +73,8 @@ enum class SignalTarget {
     kGroup,    // the process and everything it started in its group
 };
 
-// Sends `signal`, waits up to `grace` for the process to go, then SIGKILLs it. True when gone.
+// Sends `signal`, waits up to `grace` for the process (with kGroup: every process of its group,
+// even after the leader has gone) to go, then SIGKILLs it. True when gone.
 bool stop(pid_t pid, int signal, std::chrono::milliseconds grace,
           SignalTarget target = SignalTarget::kProcess);
 

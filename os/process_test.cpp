@@ -47,7 +47,8 @@ TEST_CASE("run sets and removes environment variables for the child only", "[os]
     ::unsetenv("CAUSEWAY_OS_TEST_DROP");
 }
 
-TEST_CASE("spawn names a program that cannot start, and a child writes its log and is stopped", "[os][process]") {
+TEST_CASE("spawn names a program that cannot start, and a child writes its log and is stopped",
+          "[os][process]") {
     CHECK_THROWS_WITH(os::spawn({"causeway-no-such-program"}),
                       Catch::Contains("cannot run causeway-no-such-program"));
 
@@ -79,6 +80,16 @@ TEST_CASE("spawn names a program that cannot start, and a child writes its log a
     CHECK(os::alive(detached));
     CHECK(os::stop(detached, SIGTERM, 2s));
     CHECK_FALSE(os::alive(detached));
+}
+
+TEST_CASE("stopping a group stops what its leader left behind", "[os][process]") {
+    // The leader starts a member in its group and exits at once.
+    const pid_t leader = os::spawn({"sh", "-c", "sleep 60 & exit 0"});
+    for (int i = 0; i < 100 && os::alive(leader); ++i) std::this_thread::sleep_for(20ms);
+    REQUIRE_FALSE(os::alive(leader));
+    REQUIRE(kill(-leader, 0) == 0);  // the member still runs
+    CHECK(os::stop(leader, SIGTERM, 2s, os::SignalTarget::kGroup));
+    CHECK(kill(-leader, 0) != 0);
 }
 
 TEST_CASE("loopback ports: free, open, waited for", "[os][process]") {

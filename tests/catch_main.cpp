@@ -7,6 +7,8 @@
 
 int main(int argc, char* argv[]) {
     const int result = Catch::Session().run(argc, argv);
+    // Catch exits with the number of failed assertions: 77 of them must not read as a skip.
+    if (result == causeway::test::kSkipExitCode) return 1;
     if (result == 0 && causeway::test::skipped() > 0) return causeway::test::kSkipExitCode;
     return result;
 }

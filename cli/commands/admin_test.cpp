@@ -212,6 +212,16 @@ TEST_CASE("db migrate: --db or CAUSEWAY_DB_URL, a no-op when current, refusals",
         auto conn = pg.connect();
         pqxx::nontransaction(conn.raw())
             .exec("UPDATE schema_routines SET checksum = 'older' WHERE name = 'claim_messages'");
+        // Until migrated, commands refuse: the functions they would run are not this causeway's.
+        const auto refused = cli.run({"routes", "list"});
+        CHECK(refused.exit_code == 1);
+        CHECK(contains(refused.err,
+                       "runs other SQL routines than this causeway's (claim_messages): run "
+                       "`causeway db migrate`"));
+        const auto stale = cli.run({"db", "status"});
+        CHECK(stale.exit_code == 1);
+        CHECK(stale.out == "schema causeway: version " + latest + " (this causeway knows " + latest +
+                               "): other SQL routines (claim_messages): run `causeway db migrate`\n");
         std::ostringstream text;
         CHECK(cli::db_migrate(conn, cli::OutputFormat::kText, text) == 0);
         CHECK(text.str() ==

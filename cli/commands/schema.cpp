@@ -46,7 +46,8 @@ int db_migrate(db::Connection& conn, OutputFormat format, std::ostream& out) {
 int db_status(db::Connection& conn, OutputFormat format, std::ostream& out) {
     const int version = db::schema_version(conn);
     const int known = latest_known_version();
-    const bool current = version == known;
+    const auto stale = version == known ? db::stale_routines(conn) : std::vector<std::string>{};
+    const bool current = version == known && stale.empty();
     std::vector<db::QueueCount> counts;
     if (current) {
         db::Queue queue(conn);
@@ -55,6 +56,7 @@ int db_status(db::Connection& conn, OutputFormat format, std::ostream& out) {
     std::string verdict = "up to date";
     if (version < known) verdict = "behind: run `causeway db migrate`";
     if (version > known) verdict = "newer than this causeway: upgrade causeway";
+    if (!stale.empty()) verdict = "other SQL routines (" + join(stale) + "): run `causeway db migrate`";
     if (format == OutputFormat::kJson) {
         json::array rows;
         for (const auto& c : counts) {
@@ -69,6 +71,7 @@ int db_status(db::Connection& conn, OutputFormat format, std::ostream& out) {
                                        {"version", version},
                                        {"known_version", known},
                                        {"current", current},
+                                       {"stale_routines", json::array(stale.begin(), stale.end())},
                                        {"counts", std::move(rows)}},
                           current ? 0 : 1);
     }

@@ -13,7 +13,8 @@ namespace causeway::cli {
 // re-applied when no migration was due (db/routines changed under the same schema version).
 int db_migrate(db::Connection& conn, OutputFormat format, std::ostream& out);
 // The schema's version and the queue's counts per state and route: exit 0 when the schema is
-// current, 1 when it needs `causeway db migrate` (or a newer causeway).
+// current (its version and its SQL routines), 1 when it needs `causeway db migrate` (or a newer
+// causeway).
 int db_status(db::Connection& conn, OutputFormat format, std::ostream& out);
 
 }  // namespace causeway::cli

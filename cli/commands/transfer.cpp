@@ -131,7 +131,8 @@ TransferResult run_transfer(const TransferOptions& options, const PrivateKey& ke
         << (options.priority_fee ? "--priority-fee" : fees.priority_source) << "), max fee "
         << to_decimal(fees.max_fee) << " wei" << std::endl;
 
-    const Transaction tx = sent(sender.prepare(chain::TxRequest{options.to, options.value, {}, std::nullopt}, fees));
+    const Transaction tx =
+        sent(sender.prepare(chain::TxRequest{options.to, options.value, {}, std::nullopt}, fees));
     out << "gas: limit " << tx.gas_limit << " (eth_estimateGas)" << std::endl;
     const u512 cost = u512(tx.gas_limit) * u512(tx.max_fee_per_gas) + u512(options.value);
     if (cost > u512(balance)) {

@@ -1,10 +1,7 @@
 #include "light-clients/opstack/withdrawal.hpp"
 
 #include <cstring>
-#include <stdexcept>
-#include <string>
 
-#include "core/abi.hpp"
 #include "core/keccak.hpp"
 
 namespace causeway::opstack {
@@ -20,19 +17,23 @@ const Address& message_passer_address() noexcept {
 }
 
 Hash withdrawal_hash(const Withdrawal& w) {
-    static const std::vector<abi::Type> types = {abi::Type::uint(),    abi::Type::address(),
-                                                 abi::Type::address(), abi::Type::uint(),
-                                                 abi::Type::uint(),    abi::Type::bytes()};
+    // abi.encode(uint256 nonce, address sender, address target, uint256 value, uint256 gasLimit,
+    // bytes data), written out: five head words, the offset of `data` (six words in), then its
+    // length and its bytes padded to a word. Every field has a fixed place, so nothing can fail
+    // (the tests compare it with OP's own hashes).
+    constexpr std::size_t kHeadWords = 6;
     Bytes encoded;
-    // Every value has its type's kind and fits it (uint256 takes any u256, bytes any length), so
-    // encoding cannot fail. Were that to change, the hash of the empty preimage left behind would pass
-    // for this withdrawal's: a failure stops here rather than being discarded.
-    if (const auto r =
-            abi::encode(encoded, types, {w.nonce, w.sender, w.target, w.value, w.gas_limit, w.data});
-        !r) {
-        throw std::logic_error("withdrawal_hash: abi.encode failed: " +
-                               std::string(abi::to_string(r.error())));
-    }
+    encoded.reserve((kHeadWords + 1) * 32 + (w.data.size() + 31) / 32 * 32);
+    const auto word = [&](const Hash& h) { encoded.append(h.view()); };
+    word(u256_to_hash(w.nonce));
+    word(Hash::left_padded(w.sender.view()));
+    word(Hash::left_padded(w.target.view()));
+    word(u256_to_hash(w.value));
+    word(u256_to_hash(w.gas_limit));
+    word(u256_to_hash(u256(kHeadWords * 32)));
+    word(u256_to_hash(u256(w.data.size())));
+    encoded.append(ByteView(w.data));
+    encoded.append((32 - w.data.size() % 32) % 32, 0);
     return keccak256(encoded);
 }
 

@@ -19,6 +19,10 @@ TEST_CASE("probe: fails then skips", "[.probe]") {
     causeway::test::skip("probe input absent");
 }
 
+TEST_CASE("probe: fails 77 times", "[.probe-many]") {
+    for (int i = 0; i < 77; ++i) CHECK(i < 0);
+}
+
 TEST_CASE("probe: one section skips and another passes", "[.probe]") {
     SECTION("passes") {
         CHECK(1 + 1 == 2);

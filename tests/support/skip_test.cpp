@@ -35,6 +35,8 @@ TEST_CASE("a test case that skips exits 77 and a failure outranks a skip", "[sup
     CHECK(!contains(skipped.out, "ran past the skip"));
 
     CHECK(probe({"probe: fails then skips"}).exit_code == 1);
+    // Catch's own exit code counts failed assertions: 77 of them are still a failure, not a skip.
+    CHECK(probe({"probe: fails 77 times"}).exit_code == 1);
     CHECK(probe({"probe: one section skips and another passes"}).exit_code == test::kSkipExitCode);
     // All of them in one run: the one failed assertion decides (the FAIL after the skip never ran).
     CHECK(probe({"[.probe]"}).exit_code == 1);
