@@ -247,7 +247,16 @@ TEST_CASE("HTTP endpoint URLs parse strictly", "[chain]") {
     CHECK(HttpUrl::parse("https://rpc.example.org").error() ==
           "https URLs are not supported yet; use http://");
     CHECK(HttpUrl::parse("ws://127.0.0.1:8546").error() ==
-          "WebSocket URLs are not supported yet; use http://");
+          "a WebSocket URL where an HTTP one is needed; use http://");
+    // WebSocket URLs have their own parser (head subscriptions).
+    const auto ws = HttpUrl::parse_websocket("ws://127.0.0.1:8546/key");
+    REQUIRE(ws);
+    CHECK(ws->scheme == "ws");
+    CHECK(ws->port == 8546);
+    CHECK(ws->target == "/key");
+    CHECK(ws->redacted() == "ws://127.0.0.1:8546/...");
+    CHECK(HttpUrl::parse_websocket("wss://rpc.example.org").error() == "wss URLs are not supported yet; use ws://");
+    CHECK(HttpUrl::parse_websocket("http://127.0.0.1:8545").error() == "URL must start with ws://");
     CHECK(HttpUrl::parse("127.0.0.1:8545").error() == "URL must start with http://");
     CHECK(HttpUrl::parse("http://user:pass@host/").error() == "credentials in the URL are not supported");
     CHECK(HttpUrl::parse("http://:8545").error() == "URL has no host");

@@ -63,14 +63,36 @@ bool is_connection_closed(const error_code& ec) {
 
 // ----- URL -----
 
+namespace {
+
+// Everything after "scheme://".
+std::expected<HttpUrl, std::string> parse_authority_and_target(std::string_view rest);
+
+}  // namespace
+
 std::expected<HttpUrl, std::string> HttpUrl::parse(std::string_view text) {
     const std::string scheme = lower_ascii(text.substr(0, text.find("://")));
     if (text.find("://") == std::string_view::npos) return std::unexpected("URL must start with http://");
     if (scheme == "https") return std::unexpected("https URLs are not supported yet; use http://");
     if (scheme == "ws" || scheme == "wss")
-        return std::unexpected("WebSocket URLs are not supported yet; use http://");
+        return std::unexpected("a WebSocket URL where an HTTP one is needed; use http://");
     if (scheme != "http") return std::unexpected("URL must start with http://");
-    std::string_view rest = text.substr(text.find("://") + 3);
+    return parse_authority_and_target(text.substr(text.find("://") + 3));
+}
+
+std::expected<HttpUrl, std::string> HttpUrl::parse_websocket(std::string_view text) {
+    const std::string scheme = lower_ascii(text.substr(0, text.find("://")));
+    if (text.find("://") == std::string_view::npos || (scheme != "ws" && scheme != "wss"))
+        return std::unexpected("URL must start with ws://");
+    if (scheme == "wss") return std::unexpected("wss URLs are not supported yet; use ws://");
+    auto url = parse_authority_and_target(text.substr(text.find("://") + 3));
+    if (url) url->scheme = "ws";
+    return url;
+}
+
+namespace {
+
+std::expected<HttpUrl, std::string> parse_authority_and_target(std::string_view rest) {
     if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
 
     const std::size_t path_start = rest.find_first_of("/?");
@@ -124,8 +146,10 @@ std::expected<HttpUrl, std::string> HttpUrl::parse(std::string_view text) {
     return url;
 }
 
+}  // namespace
+
 std::string HttpUrl::redacted() const {
-    return "http://" + host_port(*this) + (target == "/" ? "/" : "/...");
+    return scheme + "://" + host_port(*this) + (target == "/" ? "/" : "/...");
 }
 
 // ----- transport -----

@@ -14,14 +14,18 @@
 
 namespace causeway::chain {
 
-// "http://host[:port][/path][?query]"; host may be a name, an IPv4 address or "[IPv6]".
+// "http://host[:port][/path][?query]" (or "ws://..." for a WebSocket); host may be a name, an IPv4
+// address or "[IPv6]".
 struct HttpUrl {
     std::string host;  // without brackets
     uint16_t port = 80;
     std::string target = "/";  // path and query, sent as the request target
+    std::string scheme = "http";
 
     // Rejects other schemes (https is not supported yet), user info, bad ports and empty hosts.
     [[nodiscard]] static std::expected<HttpUrl, std::string> parse(std::string_view url);
+    // The same for "ws://" URLs (wss is not supported yet).
+    [[nodiscard]] static std::expected<HttpUrl, std::string> parse_websocket(std::string_view url);
     // "http://host:port/" or, when there is a path (which may hold an API key), "http://host:port/...".
     [[nodiscard]] std::string redacted() const;
     friend bool operator==(const HttpUrl&, const HttpUrl&) = default;

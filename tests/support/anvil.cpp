@@ -24,7 +24,7 @@ Anvil::Anvil(AnvilOptions options) : options_(std::move(options)) {
     // The port is free when chosen but another process may take it before anvil binds: retry.
     std::string last_error;
     for (int attempt = 0; attempt < 3; ++attempt) {
-        port_ = free_loopback_port();
+        port_ = options_.port ? *options_.port : free_loopback_port();
         std::vector<std::string> argv{binary().string(),
                                       "--host",
                                       "127.0.0.1",

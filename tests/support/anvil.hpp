@@ -19,6 +19,7 @@ namespace causeway::test {
 struct AnvilOptions {
     uint64_t chain_id = 31337;
     std::optional<uint64_t> block_time_s;  // interval mining; default: a block per transaction
+    std::optional<int> port;               // default: a free loopback port
     std::vector<std::string> extra_args;
 };
 
