@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "db/queue_detail.hpp"
 #include "db/sql.hpp"
 
 namespace causeway::db {
@@ -138,101 +139,121 @@ Queue::Queue(Connection& conn, BackoffPolicy backoff)
     if (!backoff_.valid()) throw Error("invalid backoff policy");
 }
 
-EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
+namespace detail {
+
+EnqueueResult enqueue_in(pqxx::work& tx, const std::string& queue_channel,
+                         std::span<const NewMessage> messages) {
     EnqueueResult result;
     if (messages.empty()) return result;
-    return sql::guarded("enqueue", [&] {
-        // First occurrence of each id, in the order given (the order sets seq, hence claim order).
-        std::vector<const NewMessage*> unique;
-        unique.reserve(messages.size());
-        {
-            std::set<Hash> seen;
-            for (const auto& m : messages) {
-                if (seen.insert(m.id).second) unique.push_back(&m);
-            }
+    // First occurrence of each id, in the order given (the order sets seq, hence claim order).
+    std::vector<const NewMessage*> unique;
+    unique.reserve(messages.size());
+    {
+        std::set<Hash> seen;
+        for (const auto& m : messages) {
+            if (seen.insert(m.id).second) unique.push_back(&m);
         }
-        const auto bytes_of = [&](auto get) {
-            return sql::bytea_array(unique,
-                                    [&](const NewMessage* m) { return std::optional<ByteView>(get(*m)); });
-        };
-        const auto text_of = [&](auto get) {
-            return sql::plain_array(unique, [&](const NewMessage* m) { return get(*m); });
-        };
-        std::set<std::pair<uint32_t, uint32_t>> routes;
-        for (const auto* m : unique) routes.emplace(m->message.origin, m->message.destination);
+    }
+    const auto bytes_of = [&](auto get) {
+        return sql::bytea_array(unique,
+                                [&](const NewMessage* m) { return std::optional<ByteView>(get(*m)); });
+    };
+    const auto text_of = [&](auto get) {
+        return sql::plain_array(unique, [&](const NewMessage* m) { return get(*m); });
+    };
+    std::set<std::pair<uint32_t, uint32_t>> routes;
+    for (const auto* m : unique) routes.emplace(m->message.origin, m->message.destination);
 
+    sql::use_index_probes(tx);
+    // Ids already delivered are left out by one probe of history per id. DO NOTHING rather than
+    // DO UPDATE: a replayed block range must not lock the rows it finds (claims skip locked
+    // rows). Orphans among them are revived further down. Rows go in in the order given: it
+    // sets seq, hence claim order.
+    const auto rows = tx.exec_params(
+        "WITH new_routes AS (INSERT INTO routes (origin, destination)"
+        "   SELECT * FROM unnest($12::bigint[], $13::bigint[]) ON CONFLICT DO NOTHING)"
+        " INSERT INTO messages (id, origin, destination, nonce, sender, recipient, body, amount,"
+        "   source_block_number, source_block_hash, log_index)"
+        " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number,"
+        "   block_hash, log_index"
+        " FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[],"
+        "   $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[], $10::bytea[], $11::integer[])"
+        "   WITH ORDINALITY AS i(id, origin, destination, nonce, sender, recipient, body, amount,"
+        "   block_number, block_hash, log_index, ord)"
+        " WHERE i.id <> ALL (ARRAY(SELECT h.id FROM messages_history h WHERE h.id = ANY ($1::bytea[])))"
+        " ORDER BY ord"
+        " ON CONFLICT (id) DO NOTHING"
+        " RETURNING id",
+        bytes_of([](const NewMessage& m) -> ByteView { return m.id; }),
+        text_of([](const NewMessage& m) { return u32s(m.message.origin); }),
+        text_of([](const NewMessage& m) { return u32s(m.message.destination); }),
+        text_of([](const NewMessage& m) { return u32s(m.message.nonce); }),
+        bytes_of([](const NewMessage& m) -> ByteView { return m.message.sender; }),
+        bytes_of([](const NewMessage& m) -> ByteView { return m.message.recipient; }),
+        bytes_of([](const NewMessage& m) -> ByteView { return m.message.body; }),
+        text_of([](const NewMessage& m) { return to_decimal(m.amount); }),
+        text_of([](const NewMessage& m) { return std::to_string(m.block_number); }),
+        bytes_of([](const NewMessage& m) -> ByteView { return m.block_hash; }),
+        text_of([](const NewMessage& m) { return u32s(m.log_index); }),
+        sql::plain_array(routes, [](const auto& r) { return u32s(r.first); }),
+        sql::plain_array(routes, [](const auto& r) { return u32s(r.second); }));
+    std::set<Hash> inserted;
+    for (const auto& row : rows) inserted.insert(sql::read_fixed<32>(row[0]));
+    // A message delivered (moved to history) while this insert waited on its row lock slips
+    // past the history probe above, whose snapshot predates that commit. This statement's
+    // snapshot is newer: take such rows out again.
+    if (!inserted.empty()) {
+        const auto again = tx.exec_params(
+            "DELETE FROM messages m WHERE m.id = ANY (ARRAY(SELECT h.id FROM messages_history h"
+            " WHERE h.id = ANY ($1::bytea[]))) RETURNING m.id",
+            sql::bytea_array(inserted, [](const Hash& h) { return std::optional<ByteView>(h); }));
+        for (const auto& row : again) inserted.erase(sql::read_fixed<32>(row[0]));
+    }
+    result.inserted = inserted.size();
+    // The rest were known: those seen in another block, orphans among them, take the new one.
+    std::vector<const NewMessage*> known;
+    for (const auto* m : unique) {
+        if (!inserted.contains(m->id)) known.push_back(m);
+    }
+    if (!known.empty()) {
+        // Where each known message was seen now, as $1..$4 of both statements below.
+        const auto known_ids =
+            sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); });
+        const auto known_blocks =
+            sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); });
+        const auto known_hashes = sql::bytea_array(
+            known, [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); });
+        const auto known_log_indexes =
+            sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); });
+        const auto moved =
+            tx.exec_params(kMoveToNewBlock, known_ids, known_blocks, known_hashes, known_log_indexes);
+        result.moved = static_cast<std::size_t>(moved.affected_rows());
+        const auto revived =
+            tx.exec_params(kReviveOrphans, known_ids, known_blocks, known_hashes, known_log_indexes);
+        result.revived = static_cast<std::size_t>(revived.affected_rows());
+    }
+    result.duplicates = messages.size() - result.inserted - result.revived - result.moved;
+    if (result.inserted + result.revived + result.moved > 0) notify(tx, queue_channel, "observed");
+    return result;
+}
+
+std::size_t orphan_block_in(pqxx::transaction_base& tx, uint32_t origin, const Hash& block_hash) {
+    return static_cast<std::size_t>(
+        tx.exec_params("UPDATE messages SET state = 'orphaned', run_at = 'infinity', orphaned_at = now(),"
+                       " lease_owner = NULL, lease_expires_at = NULL, held_reason = NULL, updated_at = now()"
+                       " WHERE origin = $1 AND source_block_hash = $2 AND stage IN ('observed', 'verified')"
+                       " AND state NOT IN ('failed_permanent', 'orphaned')",
+                       static_cast<int64_t>(origin), sql::bytea(block_hash))
+            .affected_rows());
+}
+
+}  // namespace detail
+
+EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
+    if (messages.empty()) return {};
+    return sql::guarded("enqueue", [&] {
         pqxx::work tx(conn_.raw());
-        sql::use_index_probes(tx);
-        // Ids already delivered are left out by one probe of history per id. DO NOTHING rather than
-        // DO UPDATE: a replayed block range must not lock the rows it finds (claims skip locked
-        // rows). Orphans among them are revived further down. Rows go in in the order given: it
-        // sets seq, hence claim order.
-        const auto rows = tx.exec_params(
-            "WITH new_routes AS (INSERT INTO routes (origin, destination)"
-            "   SELECT * FROM unnest($12::bigint[], $13::bigint[]) ON CONFLICT DO NOTHING)"
-            " INSERT INTO messages (id, origin, destination, nonce, sender, recipient, body, amount,"
-            "   source_block_number, source_block_hash, log_index)"
-            " SELECT id, origin, destination, nonce, sender, recipient, body, amount, block_number,"
-            "   block_hash, log_index"
-            " FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[],"
-            "   $6::bytea[], $7::bytea[], $8::numeric[], $9::bigint[], $10::bytea[], $11::integer[])"
-            "   WITH ORDINALITY AS i(id, origin, destination, nonce, sender, recipient, body, amount,"
-            "   block_number, block_hash, log_index, ord)"
-            " WHERE i.id <> ALL (ARRAY(SELECT h.id FROM messages_history h WHERE h.id = ANY ($1::bytea[])))"
-            " ORDER BY ord"
-            " ON CONFLICT (id) DO NOTHING"
-            " RETURNING id",
-            bytes_of([](const NewMessage& m) -> ByteView { return m.id; }),
-            text_of([](const NewMessage& m) { return u32s(m.message.origin); }),
-            text_of([](const NewMessage& m) { return u32s(m.message.destination); }),
-            text_of([](const NewMessage& m) { return u32s(m.message.nonce); }),
-            bytes_of([](const NewMessage& m) -> ByteView { return m.message.sender; }),
-            bytes_of([](const NewMessage& m) -> ByteView { return m.message.recipient; }),
-            bytes_of([](const NewMessage& m) -> ByteView { return m.message.body; }),
-            text_of([](const NewMessage& m) { return to_decimal(m.amount); }),
-            text_of([](const NewMessage& m) { return std::to_string(m.block_number); }),
-            bytes_of([](const NewMessage& m) -> ByteView { return m.block_hash; }),
-            text_of([](const NewMessage& m) { return u32s(m.log_index); }),
-            sql::plain_array(routes, [](const auto& r) { return u32s(r.first); }),
-            sql::plain_array(routes, [](const auto& r) { return u32s(r.second); }));
-        std::set<Hash> inserted;
-        for (const auto& row : rows) inserted.insert(sql::read_fixed<32>(row[0]));
-        // A message delivered (moved to history) while this insert waited on its row lock slips
-        // past the history probe above, whose snapshot predates that commit. This statement's
-        // snapshot is newer: take such rows out again.
-        if (!inserted.empty()) {
-            const auto again = tx.exec_params(
-                "DELETE FROM messages m WHERE m.id = ANY (ARRAY(SELECT h.id FROM messages_history h"
-                " WHERE h.id = ANY ($1::bytea[]))) RETURNING m.id",
-                sql::bytea_array(inserted, [](const Hash& h) { return std::optional<ByteView>(h); }));
-            for (const auto& row : again) inserted.erase(sql::read_fixed<32>(row[0]));
-        }
-        result.inserted = inserted.size();
-        // The rest were known: those seen in another block, orphans among them, take the new one.
-        std::vector<const NewMessage*> known;
-        for (const auto* m : unique) {
-            if (!inserted.contains(m->id)) known.push_back(m);
-        }
-        if (!known.empty()) {
-            // Where each known message was seen now, as $1..$4 of both statements below.
-            const auto known_ids =
-                sql::bytea_array(known, [](const NewMessage* m) { return std::optional<ByteView>(m->id); });
-            const auto known_blocks =
-                sql::plain_array(known, [](const NewMessage* m) { return std::to_string(m->block_number); });
-            const auto known_hashes = sql::bytea_array(
-                known, [](const NewMessage* m) { return std::optional<ByteView>(m->block_hash); });
-            const auto known_log_indexes =
-                sql::plain_array(known, [](const NewMessage* m) { return u32s(m->log_index); });
-            const auto moved =
-                tx.exec_params(kMoveToNewBlock, known_ids, known_blocks, known_hashes, known_log_indexes);
-            result.moved = static_cast<std::size_t>(moved.affected_rows());
-            const auto revived =
-                tx.exec_params(kReviveOrphans, known_ids, known_blocks, known_hashes, known_log_indexes);
-            result.revived = static_cast<std::size_t>(revived.affected_rows());
-        }
-        result.duplicates = messages.size() - result.inserted - result.revived - result.moved;
-        if (result.inserted + result.revived + result.moved > 0)
-            notify(tx, conn_.queue_channel(), "observed");
+        auto result = detail::enqueue_in(tx, conn_.queue_channel(), messages);
         tx.commit();
         return result;
     });
@@ -417,14 +438,7 @@ std::size_t Queue::release_expired_leases() {
 std::size_t Queue::orphan_block(uint32_t origin, const Hash& block_hash) {
     return sql::guarded("orphan block", [&] {
         pqxx::nontransaction tx(conn_.raw());
-        return static_cast<std::size_t>(
-            tx.exec_params(
-                  "UPDATE messages SET state = 'orphaned', run_at = 'infinity', orphaned_at = now(),"
-                  " lease_owner = NULL, lease_expires_at = NULL, held_reason = NULL, updated_at = now()"
-                  " WHERE origin = $1 AND source_block_hash = $2 AND stage IN ('observed', 'verified')"
-                  " AND state NOT IN ('failed_permanent', 'orphaned')",
-                  static_cast<int64_t>(origin), sql::bytea(block_hash))
-                .affected_rows());
+        return detail::orphan_block_in(tx, origin, block_hash);
     });
 }
 
