@@ -8,6 +8,7 @@ set(CAUSEWAY_LAYERS
   "core:"
   "os:"
   "logging:"
+  "http:"
   "light_clients:core"
   "db:core"
   "chain:core"
@@ -15,8 +16,8 @@ set(CAUSEWAY_LAYERS
   "commands:core,light_clients,db,chain"
   # Planned: the daemons' libraries (relayer and validator, router) and the metric catalogue.
   "monitoring:core"
-  "relayer:core,light_clients,db,chain,logging,monitoring"
-  "router:core,light_clients,db,chain,logging,monitoring"
+  "relayer:core,light_clients,db,chain,logging,http,monitoring"
+  "router:core,light_clients,db,chain,logging,http,monitoring"
   # Test support may use the libraries it starts servers for.
   "test_support:core,os"
   "test_postgres:test_support,db"
