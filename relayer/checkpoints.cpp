@@ -1,0 +1,93 @@
+#include "relayer/checkpoints.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include "core/hex.hpp"
+
+namespace causeway::relayer {
+namespace {
+
+// The signature's recovered signer is this validator's address.
+bool signed_by(const Address& validator, const db::SignedCheckpoint& c) {
+    const auto sig = committee::from_rsv(ByteView(c.signature.data(), c.signature.size()));
+    if (!sig) return false;
+    const auto signer = recover_address(committee::digest(checkpoint_of(c)), *sig);
+    return signer && *signer == validator;
+}
+
+uint32_t u32_param(const std::string& text, const std::string& field) {
+    uint32_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+        throw http::bad_parameter(field, field + " must be a number below 2^32: " + text);
+    }
+    return v;
+}
+
+}  // namespace
+
+committee::Checkpoint checkpoint_of(const db::SignedCheckpoint& c) {
+    return committee::Checkpoint{c.origin, c.merkle_tree_hook, c.root, c.index, c.message_id};
+}
+
+boost::json::object checkpoint_json(const Address& validator, const db::SignedCheckpoint& c) {
+    return boost::json::object{{"validator", to_checksum_hex(validator)},
+                               {"origin", c.origin},
+                               {"index", c.index},
+                               {"merkle_tree_hook", to_hex(c.merkle_tree_hook)},
+                               {"root", to_hex(c.root)},
+                               {"message_id", to_hex(c.message_id)},
+                               {"signature", to_hex(ByteView(c.signature.data(), c.signature.size()))}};
+}
+
+CheckpointSigner::CheckpointSigner(db::Connection& conn, PrivateKey key)
+    : key_(std::move(key)), store_(conn, key_.address()) {}
+
+std::size_t CheckpointSigner::verify_store() {
+    return store_.verify([this](const db::SignedCheckpoint& c) { return signed_by(key_.address(), c); });
+}
+
+db::SignedCheckpoint CheckpointSigner::sign(const committee::Checkpoint& checkpoint) {
+    const auto sig = causeway::sign(key_, committee::digest(checkpoint));
+    if (!sig) throw std::runtime_error("signing the checkpoint failed");
+    const auto rsv = committee::to_rsv(*sig);
+    db::SignedCheckpoint c;
+    c.origin = checkpoint.origin;
+    c.index = checkpoint.index;
+    c.merkle_tree_hook = checkpoint.merkle_tree_hook;
+    c.root = checkpoint.root;
+    c.message_id = checkpoint.message_id;
+    std::copy(rsv.bytes.begin(), rsv.bytes.end(), c.signature.begin());
+    // Recorded first: a signature that was never stored is never seen.
+    if (store_.record(c) == db::RecordOutcome::kAlreadySigned) {
+        const auto stored = store_.at(c.origin, c.index);
+        if (!stored) throw std::logic_error("a signed checkpoint vanished from the store");
+        return *stored;
+    }
+    return c;
+}
+
+void serve_checkpoints(http::Server& server, CheckpointReader& reader) {
+    const auto answer = [&reader](uint32_t origin, std::optional<uint32_t> index) {
+        std::optional<db::SignedCheckpoint> c;
+        {
+            const std::lock_guard lock(reader.mutex);
+            db::SignedCheckpointStore store(reader.conn, reader.validator);
+            c = index ? store.at(origin, *index) : store.latest(origin);
+        }
+        if (!c) {
+            throw http::not_found("no checkpoint signed for origin " + std::to_string(origin) +
+                                  (index ? " at index " + std::to_string(*index) : std::string{}));
+        }
+        return http::json_response(checkpoint_json(reader.validator, *c));
+    };
+    server.get(R"(/checkpoints/([^/]+)/latest)", [answer](const http::Request& r) {
+        return answer(u32_param(r.captures.at(0), "origin"), std::nullopt);
+    });
+    server.get(R"(/checkpoints/([^/]+)/([^/]+))", [answer](const http::Request& r) {
+        return answer(u32_param(r.captures.at(0), "origin"), u32_param(r.captures.at(1), "index"));
+    });
+}
+
+}  // namespace causeway::relayer
