@@ -55,4 +55,37 @@ contract DevnetOutputOracleTest is Test {
         oracle.latestOutputIndex();
         assertEq(oracle.nextOutputIndex(), 0);
     }
+
+    function test_the_output_after_a_block_covers_it() public {
+        vm.expectRevert(DevnetOutputOracle.NoOutputs.selector);
+        oracle.getL2OutputIndexAfter(1);
+        vm.startPrank(proposer);
+        oracle.proposeL2Output(bytes32(uint256(1)), 10, bytes32(0), 0);
+        oracle.proposeL2Output(bytes32(uint256(2)), 20, bytes32(0), 0);
+        oracle.proposeL2Output(bytes32(uint256(3)), 30, bytes32(0), 0);
+        vm.stopPrank();
+        assertEq(oracle.getL2OutputIndexAfter(0), 0);
+        assertEq(oracle.getL2OutputIndexAfter(10), 0);
+        assertEq(oracle.getL2OutputIndexAfter(11), 1);
+        assertEq(oracle.getL2OutputIndexAfter(20), 1);
+        assertEq(oracle.getL2OutputIndexAfter(21), 2);
+        assertEq(oracle.getL2OutputIndexAfter(30), 2);
+        vm.expectRevert(abi.encodeWithSelector(DevnetOutputOracle.BlockNotProposed.selector, 31, 30));
+        oracle.getL2OutputIndexAfter(31);
+    }
+
+    function testFuzz_the_output_after_a_block_is_the_first_at_or_above_it(uint8 count, uint16 query) public {
+        vm.assume(count > 0);
+        vm.startPrank(proposer);
+        for (uint256 i = 0; i < count; ++i) oracle.proposeL2Output(bytes32(i + 1), (i + 1) * 7, bytes32(0), 0);
+        vm.stopPrank();
+        if (query > uint256(count) * 7) {
+            vm.expectRevert(abi.encodeWithSelector(DevnetOutputOracle.BlockNotProposed.selector, query, uint256(count) * 7));
+            oracle.getL2OutputIndexAfter(query);
+            return;
+        }
+        uint256 index = oracle.getL2OutputIndexAfter(query);
+        assertGe(oracle.getL2Output(index).l2BlockNumber, query);
+        if (index > 0) assertLt(oracle.getL2Output(index - 1).l2BlockNumber, query);
+    }
 }

@@ -31,6 +31,7 @@ contract DevnetOutputOracle {
     error BlockNumberNotAfterLatest(uint256 l2BlockNumber, uint256 latest);
     error EmptyOutputRoot();
     error NoOutputs();
+    error BlockNotProposed(uint256 l2BlockNumber, uint256 latest);
 
     constructor(address proposer, uint256 finalizationPeriodSeconds) {
         PROPOSER = proposer;
@@ -52,6 +53,27 @@ contract DevnetOutputOracle {
 
     function getL2Output(uint256 index) external view returns (OutputProposal memory) {
         return l2Outputs[index];
+    }
+
+    /// As L2OutputOracle.getL2OutputIndexAfter: the first output whose L2 block is at or after
+    /// `l2BlockNumber` (the output that covers that block), by binary search.
+    function getL2OutputIndexAfter(uint256 l2BlockNumber) external view returns (uint256) {
+        uint256 n = l2Outputs.length;
+        if (n == 0) revert NoOutputs();
+        if (l2Outputs[n - 1].l2BlockNumber < l2BlockNumber) {
+            revert BlockNotProposed(l2BlockNumber, l2Outputs[n - 1].l2BlockNumber);
+        }
+        uint256 lo = 0;
+        uint256 hi = n - 1;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            if (l2Outputs[mid].l2BlockNumber < l2BlockNumber) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     function nextOutputIndex() external view returns (uint256) {
