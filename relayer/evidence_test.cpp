@@ -1,0 +1,120 @@
+// OP Stack evidence fetched from the devnet's own chains for a margin move, checked by the light
+// client: valid but not final inside the challenge window, final after it (L1 time), and refused
+// for a message the Mailbox never recorded or a trusted hash the L1 never had.
+#include "relayer/evidence.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "chain/json_rpc_client.hpp"
+#include "core/hex.hpp"
+#include "core/keccak.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace causeway;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+test::CommandResult causeway_cli(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {CAUSEWAY_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_command(argv);
+}
+
+struct DownAtExit {
+    std::filesystem::path dir;
+    ~DownAtExit() { (void)causeway_cli({"devnet", "down", "--dir", dir.string()}); }
+};
+
+std::string text(const json::value& v) {
+    return std::string(v.as_string());
+}
+
+chain::TrustedHead latest_head(chain::ChainClient& l1) {
+    const auto header = l1.header_by_number(chain::BlockId::latest()).value().value();
+    return chain::TrustedHead{header.number, jsonrpc::compute_hash(header), "the test's own L1 endpoint"};
+}
+
+}  // namespace
+
+TEST_CASE("OP Stack evidence for a devnet margin move: valid, final after the window, refused when forged",
+          "[relayer][evidence][devnet]") {
+    test::TempDir tmp("causeway-evidence");
+    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
+    const auto dir = tmp.path() / "net";
+    const DownAtExit down{dir};
+    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
+    std::ifstream in(dir / "manifest.json");
+    std::stringstream manifest_text;
+    manifest_text << in.rdbuf();
+    const auto manifest = json::parse(manifest_text.str()).as_object();
+    const auto& chains = manifest.at("chains").as_array();
+    auto l1 = chain::HttpJsonRpcClient::create(text(chains[0].at("rpc"))).value();
+    auto l2 = chain::HttpJsonRpcClient::create(text(chains[1].at("rpc"))).value();
+
+    const auto moved = causeway_cli({"devnet", "move-margin", "--dir", dir.string(), "--amount", "5"});
+    REQUIRE(moved.exit_code == 0);
+    const auto at = moved.out.find("message 0x");
+    REQUIRE(at != std::string::npos);
+    const Hash id = hash_from_hex(moved.out.substr(at + 8, 66)).value();
+    const auto block_at = moved.out.find(" in block ");
+    REQUIRE(block_at != std::string::npos);
+    const uint64_t block = std::stoull(moved.out.substr(block_at + 10));
+
+    client::OpStackConfig config;
+    config.oracle = address_from_hex(text(chains[1].at("output_oracle"))).value();
+    const auto& contracts = chains[1].at("contracts").as_object();
+    config.mailbox = {address_from_hex(text(contracts.at("mailbox"))).value(),
+                      u256(contracts.at("mailbox_dispatched_slot").to_number<uint64_t>())};
+    const uint64_t window = chains[1].at("finalization_period_seconds").to_number<uint64_t>();
+    config.policy = {1, window, finality::Level::kAnchored};
+
+    // The proposer posts an output covering the block within a few seconds.
+    std::optional<relayer::OpStackCheck> check;
+    for (int i = 0; i < 100; ++i) {
+        auto r = relayer::check_opstack_message(*l1, *l2, config, latest_head(*l1), id, block);
+        if (r) {
+            check = *r;
+            break;
+        }
+        INFO(r.error().message);
+        REQUIRE(r.error().not_yet);
+        std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(check);
+    INFO(client::to_string(check->result.verdict));
+    REQUIRE(check->result.verdict == client::Verdict::kValid);
+    CHECK(*check->result.l2_block_number >= block);
+    CHECK_FALSE(check->result.is_final());
+    REQUIRE(check->result.final_at);
+    CHECK(*check->result.final_at > check->l1_time);
+
+    // L1 time moves past the window: the same message is final under the same output.
+    REQUIRE(l1->request(chain::RpcCall{"evm_increaseTime", json::array{window + 2}}));
+    REQUIRE(l1->request(chain::RpcCall{"evm_mine", {}}));
+    const auto later = relayer::check_opstack_message(*l1, *l2, config, latest_head(*l1), id, block).value();
+    CHECK(later.result.is_final());
+    CHECK(later.result.final_at == check->result.final_at);
+
+    // A message the Mailbox never recorded, and a trusted hash the L1 never had.
+    const Hash stranger = keccak256(id.view());
+    CHECK(
+        relayer::check_opstack_message(*l1, *l2, config, latest_head(*l1), stranger, block)->result.verdict ==
+        client::Verdict::kMessageNotRecorded);
+    auto forged_head = latest_head(*l1);
+    forged_head.hash = stranger;
+    CHECK(relayer::check_opstack_message(*l1, *l2, config, forged_head, id, block)->result.verdict ==
+          client::Verdict::kL1CheckpointMismatch);
+    // A block no output covers yet.
+    const auto future = relayer::check_opstack_message(*l1, *l2, config, latest_head(*l1), id, 1'000'000);
+    REQUIRE_FALSE(future);
+    CHECK(future.error().not_yet);
+}
