@@ -406,6 +406,21 @@ RetryResult Queue::retry(const Hash& id, std::string_view owner, ErrorClass erro
     });
 }
 
+bool Queue::defer(const Hash& id, std::string_view owner, Timestamp run_at, std::string_view reason) {
+    return sql::guarded("defer", [&] {
+        pqxx::nontransaction tx(conn_.raw());
+        // The claim counted an attempt; a wait is not one.
+        return tx.exec_params(
+                     "UPDATE messages SET run_at = to_timestamp($3::double precision / 1e6), lease_owner = "
+                     "NULL,"
+                     " lease_expires_at = NULL, attempts = greatest(attempts - 1, 0), held_reason = $4,"
+                     " updated_at = now() WHERE id = $1 AND lease_owner = $2",
+                     sql::bytea(id), std::string(owner),
+                     static_cast<double>(run_at.time_since_epoch().count()), std::string(reason))
+                   .affected_rows() == 1;
+    });
+}
+
 bool Queue::dead_letter(const Hash& id, std::string_view owner, ErrorClass error_class,
                         std::string_view error) {
     return sql::guarded("dead letter", [&] {

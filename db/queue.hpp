@@ -127,6 +127,11 @@ class Queue {
     // the policy's last attempt, dead-letter with the class and the error.
     RetryResult retry(const Hash& id, std::string_view owner, ErrorClass error_class, std::string_view error);
 
+    // Puts a leased message back to wait, without counting an attempt: its work is not due yet
+    // (a proof not final, an output not yet proposed), which is no failure. It keeps its state
+    // and stage, is claimable again from `run_at`, and shows `reason` as what holds it. False
+    // when this owner no longer holds it.
+    bool defer(const Hash& id, std::string_view owner, Timestamp run_at, std::string_view reason);
     // Dead-letters a leased message at once.
     bool dead_letter(const Hash& id, std::string_view owner, ErrorClass error_class, std::string_view error);
 

@@ -178,6 +178,42 @@ TEST_CASE("a lease can be extended, and an expired one returns the message to th
     CHECK(scalar(conn, "SELECT count(*) FROM messages_history") == 10);
 }
 
+TEST_CASE("a deferred message waits without counting an attempt", "[db][queue]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    const auto message = test_message(0);
+    REQUIRE(queue.enqueue(std::vector{message}).inserted == 1);
+    auto claimed = queue.claim(MessageState::kObserved, 10, "validator", 30s);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].attempts == 1);
+
+    // Another owner cannot; the owner can.
+    const auto later = db_now(conn) + 2s;
+    CHECK_FALSE(queue.defer(message.id, "someone else", later, "awaiting_finality"));
+    CHECK(queue.defer(message.id, "validator", later, "awaiting_finality"));
+    auto m = db::find_message(conn, message.id);
+    CHECK(m->state == MessageState::kObserved);
+    CHECK(m->stage == MessageState::kObserved);
+    CHECK(m->attempts == 0);
+    CHECK(m->held_reason == "awaiting_finality");
+    CHECK_FALSE(m->lease_owner);
+    CHECK(*m->run_at >= later - 1ms);
+    // Not claimable before run_at, claimable after, as the first attempt still.
+    CHECK(queue.claim(MessageState::kObserved, 10, "validator", 30s).empty());
+    pqxx::nontransaction(conn.raw()).exec("UPDATE messages SET run_at = now()");
+    claimed = queue.claim(MessageState::kObserved, 10, "validator", 30s);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].attempts == 1);
+    CHECK_FALSE(claimed[0].held_reason);
+    // However often it waits, it is never dead-lettered for it.
+    for (int i = 0; i < 20; ++i) {
+        REQUIRE(queue.defer(message.id, "validator", db_now(conn), "awaiting_finality"));
+        REQUIRE(queue.claim(MessageState::kObserved, 10, "validator", 30s).size() == 1);
+    }
+    CHECK(db::find_message(conn, message.id)->attempts == 1);
+}
+
 TEST_CASE("backoff grows exponentially with jitter up to a cap", "[db][queue]") {
     const db::BackoffPolicy p{1000ms, 2.0, 8000ms, 0.25, 6};
     CHECK(p.valid());
