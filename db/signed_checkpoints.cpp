@@ -144,4 +144,19 @@ std::optional<SignedCheckpoint> SignedCheckpointStore::latest(uint32_t origin) {
     });
 }
 
+std::vector<SignedCheckpoint> SignedCheckpointStore::all(uint32_t origin) {
+    return sql::guarded("signed checkpoints", [&] {
+        pqxx::read_transaction tx(conn_.raw());
+        std::vector<SignedCheckpoint> out;
+        for (const auto& row :
+             tx.exec_params("SELECT " + std::string(kColumns) +
+                                " FROM signed_checkpoints WHERE validator = $1 AND origin = $2"
+                                " ORDER BY idx",
+                            sql::bytea(validator_), static_cast<int64_t>(origin))) {
+            out.push_back(read_row(row));
+        }
+        return out;
+    });
+}
+
 }  // namespace causeway::db

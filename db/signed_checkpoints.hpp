@@ -49,6 +49,9 @@ class SignedCheckpointStore {
 
     [[nodiscard]] std::optional<SignedCheckpoint> at(uint32_t origin, uint32_t index);
     [[nodiscard]] std::optional<SignedCheckpoint> latest(uint32_t origin);
+    // Every recorded checkpoint of the origin, in index order (a validator rebuilds its tree from
+    // their message ids).
+    [[nodiscard]] std::vector<SignedCheckpoint> all(uint32_t origin);
 
     // The chain hash of a row after the one whose chain hash is `previous` (zero for the first).
     [[nodiscard]] static Hash chain_hash(const Hash& previous, const SignedCheckpoint& c);
