@@ -1,0 +1,292 @@
+#include "relayer/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <set>
+
+#include "chain/http_transport.hpp"
+#include "core/hex.hpp"
+
+namespace causeway::relayer {
+namespace {
+
+// A node and where it is in the file, for messages.
+struct At {
+    YAML::Node node;
+    std::string path;  // "chains[1].rpc"; empty at the top
+    const std::string* file;
+
+    [[noreturn]] void fail(const std::string& problem) const {
+        throw ConfigError(*file + ": " + (path.empty() ? std::string("(top)") : path) + ": " + problem);
+    }
+    [[nodiscard]] At key(const std::string& name) const {
+        return At{node[name], path.empty() ? name : path + "." + name, file};
+    }
+    [[nodiscard]] At item(std::size_t i) const {
+        return At{node[i], path + "[" + std::to_string(i) + "]", file};
+    }
+    [[nodiscard]] bool present() const { return node.IsDefined() && !node.IsNull(); }
+
+    // Every key of this map must be one of `known`.
+    void only(std::initializer_list<const char*> known) const {
+        if (!node.IsMap()) fail("must be a map of keys");
+        const std::set<std::string> allowed(known.begin(), known.end());
+        for (const auto& kv : node) {
+            const auto name = kv.first.as<std::string>();
+            if (!allowed.contains(name)) key(name).fail("unknown key");
+        }
+    }
+    [[nodiscard]] std::string text() const {
+        if (!present()) fail("missing");
+        if (!node.IsScalar()) fail("must be a single value");
+        return node.Scalar();
+    }
+    [[nodiscard]] uint64_t number(uint64_t max = std::numeric_limits<uint64_t>::max()) const {
+        const auto t = text();
+        uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+        if (ec != std::errc{} || end != t.data() + t.size() || v > max)
+            fail("not a whole number up to " + std::to_string(max) + ": " + t);
+        return v;
+    }
+    [[nodiscard]] Address address() const {
+        const auto t = text();
+        const auto a = address_from_hex(t);
+        if (!a) fail("not an address (0x and 40 hex digits): " + t);
+        return *a;
+    }
+    [[nodiscard]] Hash hash() const {
+        const auto t = text();
+        const auto h = hash_from_hex(t);
+        if (!h) fail("not a 32-byte 0x-hex value: " + t);
+        return *h;
+    }
+    [[nodiscard]] std::string http_url() const {
+        const auto t = text();
+        if (const auto u = chain::HttpUrl::parse(t); !u) fail(u.error() + ": " + t);
+        return t;
+    }
+    [[nodiscard]] std::string ws_url() const {
+        const auto t = text();
+        if (const auto u = chain::HttpUrl::parse_websocket(t); !u) fail(u.error() + ": " + t);
+        return t;
+    }
+    // One value or a list of them.
+    template <typename F>
+    auto one_or_more(F each) const {
+        std::vector<decltype(each(*this))> out;
+        if (!present()) fail("missing");
+        if (node.IsSequence()) {
+            if (node.size() == 0) fail("must not be empty");
+            for (std::size_t i = 0; i < node.size(); ++i) out.push_back(each(item(i)));
+        } else {
+            out.push_back(each(*this));
+        }
+        return out;
+    }
+};
+
+ChainFamily family_of(const At& at) {
+    const auto t = at.text();
+    if (t == "l1") return ChainFamily::kL1;
+    if (t == "opstack") return ChainFamily::kOpStack;
+    if (t == "zk") return ChainFamily::kZk;
+    at.fail("not a chain family (l1, opstack or zk): " + t);
+}
+
+ContractSettings contracts_of(const At& at) {
+    at.only({"mailbox", "merkle_tree_hook", "mailbox_dispatched_slot", "multisig_ism", "routing_ism", "token",
+             "vault"});
+    ContractSettings c;
+    c.mailbox = at.key("mailbox").address();
+    c.merkle_tree_hook = Hash::left_padded(c.mailbox.view());
+    if (const auto hook = at.key("merkle_tree_hook"); hook.present()) {
+        // An address (left-padded) or a bytes32.
+        const auto t = hook.text();
+        if (const auto a = address_from_hex(t)) {
+            c.merkle_tree_hook = Hash::left_padded(a->view());
+        } else {
+            c.merkle_tree_hook = hook.hash();
+        }
+    }
+    if (const auto slot = at.key("mailbox_dispatched_slot"); slot.present())
+        c.mailbox_dispatched_slot = slot.number();
+    const auto optional_address = [&](const char* name) -> std::optional<Address> {
+        const auto k = at.key(name);
+        return k.present() ? std::optional(k.address()) : std::nullopt;
+    };
+    c.multisig_ism = optional_address("multisig_ism");
+    c.routing_ism = optional_address("routing_ism");
+    c.token = optional_address("token");
+    c.vault = optional_address("vault");
+    return c;
+}
+
+ChainSettings chain_of(const At& at) {
+    at.only({"name", "chain_id", "domain", "family", "rpc", "ws", "confirmations", "poll_interval_ms",
+             "start_block", "contracts", "output_oracle", "finalization_period_seconds"});
+    ChainSettings c;
+    c.name = at.key("name").text();
+    c.chain_id = at.key("chain_id").number();
+    if (c.chain_id == 0) at.key("chain_id").fail("must not be 0");
+    c.domain =
+        static_cast<uint32_t>(at.key("domain").present() ? at.key("domain").number(0xFFFFFFFF) : c.chain_id);
+    if (const auto f = at.key("family"); f.present()) {
+        c.family = family_of(f);
+    } else {
+        // The devnet's first files: an L2 is the one with an output oracle.
+        c.family = at.key("output_oracle").present() ? ChainFamily::kOpStack : ChainFamily::kL1;
+    }
+    c.rpc = at.key("rpc").one_or_more([](const At& a) { return a.http_url(); });
+    if (const auto ws = at.key("ws"); ws.present()) c.ws = ws.ws_url();
+    if (const auto n = at.key("confirmations"); n.present())
+        c.confirmations = std::max<uint64_t>(1, n.number(10'000));
+    if (const auto n = at.key("poll_interval_ms"); n.present())
+        c.poll_interval = std::chrono::milliseconds(std::max<uint64_t>(10, n.number(3'600'000)));
+    if (const auto n = at.key("start_block"); n.present()) c.start_block = n.number();
+    if (const auto k = at.key("contracts"); k.present()) c.contracts = contracts_of(k);
+    if (const auto k = at.key("output_oracle"); k.present()) c.output_oracle = k.address();
+    if (const auto k = at.key("finalization_period_seconds"); k.present())
+        c.finalization_period_seconds = k.number();
+    if (c.family == ChainFamily::kOpStack && !c.output_oracle)
+        at.key("output_oracle").fail("missing (an opstack chain's L1 anchor)");
+    if (c.family != ChainFamily::kL1 && !c.contracts) at.key("contracts").fail("missing (an L2's Mailbox)");
+    return c;
+}
+
+chain::BlockTag tag_of(const At& at) {
+    const auto t = at.text();
+    if (t == "finalized") return chain::BlockTag::kFinalized;
+    if (t == "safe") return chain::BlockTag::kSafe;
+    if (t == "latest") return chain::BlockTag::kLatest;
+    at.fail("not a block tag (finalized, safe or latest): " + t);
+}
+
+TrustSettings trust_of(const At& at) {
+    TrustSettings t;
+    if (!at.present()) return t;
+    at.only({"quorum", "tag", "checkpoint", "refresh_ms"});
+    if (const auto q = at.key("quorum"); q.present()) {
+        t.quorum = q.number(64);
+        if (t.quorum == 0) q.fail("must be at least 1");
+    }
+    if (const auto tag = at.key("tag"); tag.present()) t.tag = tag_of(tag);
+    if (const auto cp = at.key("checkpoint"); cp.present()) {
+        cp.only({"number", "hash"});
+        t.checkpoint = chain::TrustedHead{cp.key("number").number(), cp.key("hash").hash(), "checkpoint"};
+    }
+    if (const auto r = at.key("refresh_ms"); r.present())
+        t.refresh = std::chrono::milliseconds(std::max<uint64_t>(100, r.number()));
+    return t;
+}
+
+const char* env(const char* name) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+// $CAUSEWAY_LOG_FORMAT and $CAUSEWAY_LOG_LEVEL over the file's `log:`.
+log::Settings log_of(const At& at, const std::string& file) {
+    log::Settings s;
+    const auto apply = [&](const std::string& where, const std::string& format, const std::string& level) {
+        if (!format.empty()) {
+            const auto f = log::parse_format(format);
+            if (!f) throw ConfigError(file + ": " + where + ": not a log format (text or json): " + format);
+            s.format = *f;
+        }
+        if (!level.empty()) {
+            const auto l = log::parse_level(level);
+            if (!l)
+                throw ConfigError(file + ": " + where +
+                                  ": not a log level (debug, info, warn or error): " + level);
+            s.level = *l;
+        }
+    };
+    if (at.present()) {
+        at.only({"format", "level"});
+        apply("log", at.key("format").present() ? at.key("format").text() : "",
+              at.key("level").present() ? at.key("level").text() : "");
+    }
+    apply("$CAUSEWAY_LOG_FORMAT / $CAUSEWAY_LOG_LEVEL",
+          env("CAUSEWAY_LOG_FORMAT") ? env("CAUSEWAY_LOG_FORMAT") : "",
+          env("CAUSEWAY_LOG_LEVEL") ? env("CAUSEWAY_LOG_LEVEL") : "");
+    return s;
+}
+
+YAML::Node parse_file(const std::filesystem::path& file) {
+    try {
+        return YAML::LoadFile(file.string());
+    } catch (const YAML::BadFile&) {
+        throw ConfigError(file.string() + ": cannot read the file");
+    } catch (const YAML::ParserException& e) {
+        throw ConfigError(file.string() + ": not YAML: " + e.what());
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(ChainFamily family) noexcept {
+    switch (family) {
+        case ChainFamily::kL1: return "l1";
+        case ChainFamily::kOpStack: return "opstack";
+        case ChainFamily::kZk: return "zk";
+    }
+    return "l1";
+}
+
+const ChainSettings& ValidatorConfig::l1() const {
+    for (const auto& c : chains) {
+        if (c.family == ChainFamily::kL1) return c;
+    }
+    throw ConfigError(file.string() + ": chains: no chain of family l1");
+}
+
+ValidatorConfig load_validator_config(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    const At top{parse_file(file), "", &name};
+    if (!top.node.IsMap()) top.fail("the file must be a map of keys");
+    top.only({"key_file", "database", "schema", "listen", "log", "trust", "chains", "routes"});
+    ValidatorConfig c;
+    c.file = file;
+    if (const auto k = top.key("key_file"); k.present()) c.key_file = k.text();
+    if (const char* url = env("CAUSEWAY_DB_URL")) {
+        c.database_url = url;
+    } else if (const auto db = top.key("database"); db.present()) {
+        c.database_url = db.text();
+    } else {
+        top.key("database").fail("missing (or set $CAUSEWAY_DB_URL)");
+    }
+    if (const auto s = top.key("schema"); s.present()) c.schema = s.text();
+    if (const auto l = top.key("listen"); l.present()) {
+        const auto t = l.text();
+        const auto colon = t.rfind(':');
+        if (colon == std::string::npos) l.fail("not host:port: " + t);
+        c.listen_host = t.substr(0, colon);
+        const At port{YAML::Node(t.substr(colon + 1)), l.path + " (port)", &name};
+        c.listen_port = static_cast<uint16_t>(port.number(65535));
+    }
+    c.log = log_of(top.key("log"), name);
+    c.trust = trust_of(top.key("trust"));
+    const auto chains = top.key("chains");
+    if (!chains.present() || !chains.node.IsSequence() || chains.node.size() == 0)
+        chains.fail("a list of chains is needed");
+    std::set<uint32_t> domains;
+    std::size_t l1s = 0;
+    for (std::size_t i = 0; i < chains.node.size(); ++i) {
+        c.chains.push_back(chain_of(chains.item(i)));
+        if (!domains.insert(c.chains.back().domain).second)
+            chains.item(i).key("domain").fail("repeats another chain's");
+        if (c.chains.back().family == ChainFamily::kL1) ++l1s;
+    }
+    if (l1s != 1) chains.fail("exactly one chain of family l1 is needed, found " + std::to_string(l1s));
+    if (c.trust.quorum > c.l1().rpc.size()) {
+        top.key("trust").key("quorum").fail("is " + std::to_string(c.trust.quorum) + " but the L1 has only " +
+                                            std::to_string(c.l1().rpc.size()) + " endpoint(s)");
+    }
+    // `routes:` is read by the relayer; a validator signs for every message of its origins.
+    return c;
+}
+
+}  // namespace causeway::relayer
