@@ -16,12 +16,13 @@ namespace causeway::cli {
 // Set by the chosen subcommand while the command line is parsed; returns the exit code.
 using Command = std::function<int()>;
 
-void add_transfer_command(CLI::App& app, Command& selected);  // transfer_command.cpp
-void add_verify_command(CLI::App& app, Command& selected);    // verify_command.cpp
-void add_db_command(CLI::App& app, Command& selected);        // db_command.cpp
-void add_routes_command(CLI::App& app, Command& selected);    // routes_command.cpp
-void add_messages_command(CLI::App& app, Command& selected);  // messages_command.cpp
-void add_bench_command(CLI::App& app, Command& selected);     // bench_command.cpp
-void add_devnet_command(CLI::App& app, Command& selected);    // devnet_command.cpp
+void add_transfer_command(CLI::App& app, Command& selected);   // transfer_command.cpp
+void add_verify_command(CLI::App& app, Command& selected);     // verify_command.cpp
+void add_db_command(CLI::App& app, Command& selected);         // db_command.cpp
+void add_routes_command(CLI::App& app, Command& selected);     // routes_command.cpp
+void add_messages_command(CLI::App& app, Command& selected);   // messages_command.cpp
+void add_bench_command(CLI::App& app, Command& selected);      // bench_command.cpp
+void add_devnet_command(CLI::App& app, Command& selected);     // devnet_command.cpp
+void add_validator_command(CLI::App& app, Command& selected);  // validator_command.cpp
 
 }  // namespace causeway::cli

@@ -1,0 +1,151 @@
+// The validator daemon on the devnet, through the causeway executable: a margin move is verified by
+// the OP Stack light client once its output is final, signed at its index over the Mailbox's own
+// tree, and served over HTTP.
+#include <httplib.h>
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "chain/json_rpc_client.hpp"
+#include "core/abi.hpp"
+#include "core/hex.hpp"
+#include "light-clients/committee/checkpoint.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace causeway;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+test::CommandResult causeway_cli(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {CAUSEWAY_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_command(argv);
+}
+
+struct DownAtExit {
+    std::filesystem::path dir;
+    ~DownAtExit() { (void)causeway_cli({"devnet", "down", "--dir", dir.string()}); }
+};
+
+std::string text(const json::value& v) {
+    return std::string(v.as_string());
+}
+
+std::string quoted(const std::string& s) {
+    return "\"" + s + "\"";
+}
+
+// A validator's file for the devnet's chains (one L1 endpoint, trusted at its latest block: the
+// devnet's anvil does not move `finalized`).
+std::string validator_yaml(const json::object& manifest, const std::string& key_file, int port) {
+    std::ostringstream y;
+    y << "key_file: " << quoted(key_file) << "\ndatabase: " << quoted(text(manifest.at("postgres").at("url")))
+      << "\nschema: validator_test\nlisten: \"127.0.0.1:" << port
+      << "\"\ntrust: {quorum: 1, tag: latest, refresh_ms: 200}\nchains:\n";
+    for (const auto& c : manifest.at("chains").as_array()) {
+        const auto& o = c.as_object();
+        y << "  - name: " << text(o.at("name"))
+          << "\n    chain_id: " << o.at("chain_id").to_number<uint64_t>()
+          << "\n    rpc: " << quoted(text(o.at("rpc"))) << "\n    poll_interval_ms: 200\n";
+        if (!o.contains("contracts")) {
+            y << "    family: l1\n";
+            continue;
+        }
+        y << "    family: opstack\n    output_oracle: " << quoted(text(o.at("output_oracle")))
+          << "\n    finalization_period_seconds: "
+          << o.at("finalization_period_seconds").to_number<uint64_t>()
+          << "\n    contracts:\n      mailbox: " << quoted(text(o.at("contracts").at("mailbox")))
+          << "\n      mailbox_dispatched_slot: "
+          << o.at("contracts").at("mailbox_dispatched_slot").to_number<uint64_t>() << "\n";
+    }
+    return y.str();
+}
+
+}  // namespace
+
+TEST_CASE("the validator daemon signs a devnet margin move once it is final and serves the checkpoint",
+          "[relayer][validator][devnet]") {
+    test::TempDir tmp("causeway-validator");
+    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add);
+    const auto dir = tmp.path() / "net";
+    const DownAtExit down{dir};
+    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
+    std::ifstream in(dir / "manifest.json");
+    std::stringstream manifest_text;
+    manifest_text << in.rdbuf();
+    const auto manifest = json::parse(manifest_text.str()).as_object();
+    const auto& chains = manifest.at("chains").as_array();
+    const auto& keys = manifest.at("keys").as_object();
+    const int port = test::free_loopback_port();
+    const auto config = tmp.write(
+        "validator.yaml", validator_yaml(manifest, text(keys.at("validator-1").at("key_file")), port));
+    const auto log_file = tmp.path() / "validator.log";
+    test::ChildProcess validator({CAUSEWAY_BIN, "validator", "--config", config.string()},
+                                 os::SpawnOptions{log_file, os::LogMode::kTruncate});
+    httplib::Client api("127.0.0.1", port);
+    const auto log_text = [&] {
+        std::ifstream f(log_file);
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    };
+    bool ready = false;
+    for (int i = 0; i < 100 && !ready; ++i) {
+        const auto r = api.Get("/readyz");
+        ready = r && r->status == 200;
+        if (!ready) std::this_thread::sleep_for(100ms);
+    }
+    INFO(log_text());
+    REQUIRE(ready);
+
+    const auto moved = causeway_cli({"devnet", "move-margin", "--dir", dir.string(), "--amount", "7"});
+    REQUIRE(moved.exit_code == 0);
+    const Hash id = hash_from_hex(moved.out.substr(moved.out.find("message 0x") + 8, 66)).value();
+
+    // Inside the window nothing is signed; L1 time moved past it, the checkpoint comes.
+    auto l1 = chain::HttpJsonRpcClient::create(text(chains[0].at("rpc"))).value();
+    std::this_thread::sleep_for(3s);  // the proposer posts an output covering the block
+    CHECK(api.Get("/checkpoints/901/0")->status == 404);
+    const uint64_t window = chains[1].at("finalization_period_seconds").to_number<uint64_t>();
+    REQUIRE(l1->request(chain::RpcCall{"evm_increaseTime", json::array{window + 2}}));
+    REQUIRE(l1->request(chain::RpcCall{"evm_mine", {}}));
+    std::optional<json::object> checkpoint;
+    for (int i = 0; i < 200 && !checkpoint; ++i) {
+        const auto r = api.Get("/checkpoints/901/0");
+        if (r && r->status == 200) {
+            checkpoint = json::parse(r->body).as_object();
+        } else {
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+    INFO(log_text());
+    REQUIRE(checkpoint);
+    CHECK(text(checkpoint->at("message_id")) == to_hex(id));
+    CHECK(checkpoint->at("index") == 0);
+    // The root is the origin Mailbox's own tree root.
+    auto l2 = chain::HttpJsonRpcClient::create(text(chains[1].at("rpc"))).value();
+    jsonrpc::CallRequest root_call;
+    root_call.to = address_from_hex(text(chains[1].at("contracts").at("mailbox"))).value();
+    const auto selector = abi::function_selector("root()");
+    root_call.data = Bytes(selector.view());
+    const auto root = l2->call(root_call).value();
+    CHECK(text(checkpoint->at("root")) == to_hex(ByteView(root)));
+    // Signed by validator-1 over Hyperlane's checkpoint digest.
+    const committee::Checkpoint signed_over{901,
+                                            hash_from_hex(text(checkpoint->at("merkle_tree_hook"))).value(),
+                                            hash_from_hex(text(checkpoint->at("root"))).value(), 0, id};
+    const auto sig = committee::from_rsv(from_hex(text(checkpoint->at("signature"))).value()).value();
+    CHECK(to_checksum_hex(recover_address(committee::digest(signed_over), sig).value()) ==
+          text(keys.at("validator-1").at("address")));
+    CHECK(json::parse(api.Get("/checkpoints/901/latest")->body).at("index") == 0);
+
+    validator.stop();
+    CHECK(log_text().find("validator stopped") != std::string::npos);
+}
