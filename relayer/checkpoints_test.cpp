@@ -69,7 +69,8 @@ TEST_CASE("the validator signs a checkpoint once, records it first, and never si
         {
             pqxx::nontransaction tx(conn.raw());
             tx.exec_params(
-                "UPDATE signed_checkpoints SET signature = $1, chain_hash = $2 WHERE validator = $3 AND idx = 1",
+                "UPDATE signed_checkpoints SET signature = $1, chain_hash = $2 WHERE validator = $3 AND idx "
+                "= 1",
                 pqxx::binarystring(theirs.signature.data(), theirs.signature.size()),
                 pqxx::binarystring(chain.data(), chain.size()),
                 pqxx::binarystring(signer.address().data(), signer.address().size()));

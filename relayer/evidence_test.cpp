@@ -5,37 +5,18 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "chain/json_rpc_client.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/devnet.hpp"
 
 using namespace causeway;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-test::CommandResult causeway_cli(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {CAUSEWAY_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test::run_command(argv);
-}
-
-struct DownAtExit {
-    std::filesystem::path dir;
-    ~DownAtExit() { (void)causeway_cli({"devnet", "down", "--dir", dir.string()}); }
-};
-
-std::string text(const json::value& v) {
-    return std::string(v.as_string());
-}
 
 chain::TrustedHead latest_head(chain::ChainClient& l1) {
     const auto header = l1.header_by_number(chain::BlockId::latest()).value().value();
@@ -46,35 +27,17 @@ chain::TrustedHead latest_head(chain::ChainClient& l1) {
 
 TEST_CASE("OP Stack evidence for a devnet margin move: valid, final after the window, refused when forged",
           "[relayer][evidence][devnet]") {
-    test::TempDir tmp("causeway-evidence");
-    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
-    const auto dir = tmp.path() / "net";
-    const DownAtExit down{dir};
-    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
-    std::ifstream in(dir / "manifest.json");
-    std::stringstream manifest_text;
-    manifest_text << in.rdbuf();
-    const auto manifest = json::parse(manifest_text.str()).as_object();
-    const auto& chains = manifest.at("chains").as_array();
-    auto l1 = chain::HttpJsonRpcClient::create(text(chains[0].at("rpc"))).value();
-    auto l2 = chain::HttpJsonRpcClient::create(text(chains[1].at("rpc"))).value();
-
-    const auto moved = causeway_cli({"devnet", "move-margin", "--dir", dir.string(), "--amount", "5"});
-    REQUIRE(moved.exit_code == 0);
-    const auto at = moved.out.find("message 0x");
-    REQUIRE(at != std::string::npos);
-    const Hash id = hash_from_hex(moved.out.substr(at + 8, 66)).value();
-    const auto block_at = moved.out.find(" in block ");
-    REQUIRE(block_at != std::string::npos);
-    const uint64_t block = std::stoull(moved.out.substr(block_at + 10));
+    const test::Devnet devnet(CAUSEWAY_BIN);
+    auto l1 = chain::HttpJsonRpcClient::create(test::text_at(devnet.chain(0), "rpc")).value();
+    auto l2 = chain::HttpJsonRpcClient::create(test::text_at(devnet.chain(1), "rpc")).value();
+    const auto [id, block] = devnet.move_margin(5);
 
     client::OpStackConfig config;
-    config.oracle = address_from_hex(text(chains[1].at("output_oracle"))).value();
-    const auto& contracts = chains[1].at("contracts").as_object();
-    config.mailbox = {address_from_hex(text(contracts.at("mailbox"))).value(),
+    config.oracle = address_from_hex(test::text_at(devnet.chain(1), "output_oracle")).value();
+    const auto& contracts = devnet.chain(1).at("contracts").as_object();
+    config.mailbox = {address_from_hex(test::text_at(contracts, "mailbox")).value(),
                       u256(contracts.at("mailbox_dispatched_slot").to_number<uint64_t>())};
-    const uint64_t window = chains[1].at("finalization_period_seconds").to_number<uint64_t>();
+    const uint64_t window = devnet.chain(1).at("finalization_period_seconds").to_number<uint64_t>();
     config.policy = {1, window, finality::Level::kAnchored};
 
     // The proposer posts an output covering the block within a few seconds.

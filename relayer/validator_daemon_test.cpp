@@ -4,7 +4,6 @@
 #include <httplib.h>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -13,25 +12,13 @@
 #include "core/abi.hpp"
 #include "core/hex.hpp"
 #include "light-clients/committee/checkpoint.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/devnet.hpp"
 
 using namespace causeway;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-test::CommandResult causeway_cli(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {CAUSEWAY_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test::run_command(argv);
-}
-
-struct DownAtExit {
-    std::filesystem::path dir;
-    ~DownAtExit() { (void)causeway_cli({"devnet", "down", "--dir", dir.string()}); }
-};
 
 std::string text(const json::value& v) {
     return std::string(v.as_string());
@@ -71,19 +58,12 @@ std::string validator_yaml(const json::object& manifest, const std::string& key_
 
 TEST_CASE("the validator daemon signs a devnet margin move once it is final and serves the checkpoint",
           "[relayer][validator][devnet]") {
-    test::TempDir tmp("causeway-validator");
-    std::filesystem::permissions(tmp.path(), std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
-    const auto dir = tmp.path() / "net";
-    const DownAtExit down{dir};
-    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
-    std::ifstream in(dir / "manifest.json");
-    std::stringstream manifest_text;
-    manifest_text << in.rdbuf();
-    const auto manifest = json::parse(manifest_text.str()).as_object();
+    const test::Devnet devnet(CAUSEWAY_BIN);
+    const auto& manifest = devnet.manifest();
     const auto& chains = manifest.at("chains").as_array();
     const auto& keys = manifest.at("keys").as_object();
     const int port = test::free_loopback_port();
+    const auto& tmp = devnet.scratch();
     const auto config = tmp.write(
         "validator.yaml", validator_yaml(manifest, text(keys.at("validator-1").at("key_file")), port));
     const auto log_file = tmp.path() / "validator.log";
@@ -105,9 +85,7 @@ TEST_CASE("the validator daemon signs a devnet margin move once it is final and 
     INFO(log_text());
     REQUIRE(ready);
 
-    const auto moved = causeway_cli({"devnet", "move-margin", "--dir", dir.string(), "--amount", "7"});
-    REQUIRE(moved.exit_code == 0);
-    const Hash id = hash_from_hex(moved.out.substr(moved.out.find("message 0x") + 8, 66)).value();
+    const Hash id = devnet.move_margin(7).id;
 
     // Inside the window nothing is signed; L1 time moved past it, the checkpoint comes.
     auto l1 = chain::HttpJsonRpcClient::create(text(chains[0].at("rpc"))).value();
