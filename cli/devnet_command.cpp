@@ -34,9 +34,10 @@ struct Args {
     std::filesystem::path dir = ".devnet";
     bool json = false;
     bool keep = false;
+    uint32_t block_time_s = 1;
 
     [[nodiscard]] devnet::DevnetOptions options() const {
-        return {dir, json ? devnet::Output::kJson : devnet::Output::kText};
+        return {dir, json ? devnet::Output::kJson : devnet::Output::kText, block_time_s};
     }
 };
 
@@ -55,6 +56,10 @@ void add_devnet_command(CLI::App& app, Command& selected) {
     auto* up =
         devnet->add_subcommand("up", "Start the devnet; writes DIR/manifest.json and DIR/config/*.yaml");
     common(up);
+    up->add_option("--block-time", o->block_time_s,
+                   "seconds between blocks once deployed (0: a block per transaction, for tests)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 60u));
     up->callback(
         [&selected, o] { selected = reported([o] { return devnet::devnet_up(o->options(), std::cout); }); });
     auto* status = devnet->add_subcommand("status", "Check each part; exit 0 when all are healthy");

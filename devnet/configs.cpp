@@ -1,6 +1,7 @@
 #include "devnet/configs.hpp"
 
 #include <boost/json.hpp>
+#include <span>
 #include <sstream>
 #include <utility>
 
@@ -19,6 +20,7 @@ std::string chains_yaml(const json::array& chains, const json::object& keys) {
     std::ostringstream yaml;
     for (const auto& c : chains) {
         yaml << "  - name: " << text_of(c.as_object(), "name")
+             << "\n    family: " << (c.as_object().contains("contracts") ? "opstack" : "l1")
              << "\n    chain_id: " << c.at("chain_id").to_number<int64_t>()
              << "\n    domain: " << c.at("domain").to_number<int64_t>()
              << "\n    rpc: " << yaml_quote(text_of(c.as_object(), "rpc")) << "\n";
@@ -50,7 +52,8 @@ std::string chains_yaml(const json::array& chains, const json::object& keys) {
 }  // namespace
 
 void write_configs(const std::filesystem::path& config_dir, const json::array& chains,
-                   const json::object& keys, const std::string& db_url) {
+                   const json::object& keys, const std::string& db_url,
+                   std::span<const int> validator_ports) {
     const std::string chains_text = chains_yaml(chains, keys);
     const auto key_file = [&](const std::string& role) {
         return yaml_quote(text_of(keys.at(role).as_object(), "key_file"));
@@ -59,11 +62,17 @@ void write_configs(const std::filesystem::path& config_dir, const json::array& c
                "# causeway relayer on the devnet (written by `causeway devnet up`)\n"
                "database: " +
                    yaml_quote(db_url) + "\nkey_file: " + key_file("relayer") + "\nchains:\n" + chains_text);
-    for (int v = 1; v <= 3; ++v) {
+    for (std::size_t v = 1; v <= validator_ports.size(); ++v) {
         const std::string role = "validator-" + std::to_string(v);
-        write_file(config_dir / (role + ".yaml"), "# causeway validator " + std::to_string(v) +
-                                                      " of 3 on the devnet\nkey_file: " + key_file(role) +
-                                                      "\nchains:\n" + chains_text);
+        write_file(config_dir / (role + ".yaml"),
+                   "# causeway validator " + std::to_string(v) + " of " +
+                       std::to_string(validator_ports.size()) +
+                       " on the devnet (written by `causeway devnet up`)\nkey_file: " + key_file(role) +
+                       "\ndatabase: " + yaml_quote(db_url) + "\nschema: validator_" + std::to_string(v) +
+                       "\nlisten: \"127.0.0.1:" + std::to_string(validator_ports[v - 1]) +
+                       "\"\n# The devnet has one L1 endpoint: a quorum of one, on its finalized block.\n"
+                       "trust: {quorum: 1, tag: finalized}\nchains:\n" +
+                       chains_text);
     }
     write_file(config_dir / "router.yaml",
                "# causeway router on the devnet\ndatabase: " + yaml_quote(db_url) +

@@ -118,6 +118,10 @@ std::string seconds_since(Clock::time_point start) {
 // Every PID a manifest names, with the signal that shuts it down cleanly.
 std::vector<std::pair<pid_t, int>> manifest_pids(const json::object& m) {
     std::vector<std::pair<pid_t, int>> out;
+    if (const auto* validators = m.if_contains("validators")) {
+        for (const auto& v : validators->as_array())
+            out.emplace_back(static_cast<pid_t>(v.at("pid").to_number<int64_t>()), SIGTERM);
+    }
     if (const auto* proposer = m.if_contains("proposer")) {
         out.emplace_back(static_cast<pid_t>(proposer->at("pid").to_number<int64_t>()), SIGTERM);
     }
@@ -220,9 +224,13 @@ json::array start_chains(const fs::path& dir, Started& started) {
     for (const auto& c : kDevnetChains) {
         const int port = os::free_loopback_port();
         const std::string log = log_path(dir, "anvil-" + std::to_string(c.chain_id));
-        const pid_t pid = os::spawn({anvil_binary().string(), "--host", "127.0.0.1", "--port",
-                                     std::to_string(port), "--chain-id", std::to_string(c.chain_id)},
-                                    std::filesystem::path(log));
+        std::vector<std::string> argv{
+            anvil_binary().string(),   "--host", "127.0.0.1", "--port", std::to_string(port), "--chain-id",
+            std::to_string(c.chain_id)};
+        // One slot per epoch: the L1's `finalized` block trails its head by two, so that trusted
+        // heads (a quorum on the finalized block) move on the devnet.
+        if (c.chain_id == kDevnetChains[0].chain_id) argv.insert(argv.end(), {"--slots-in-an-epoch", "1"});
+        const pid_t pid = os::spawn(argv, std::filesystem::path(log));
         started.add(pid, SIGTERM);
         chains.push_back(json::object{{"name", c.name},
                                       {"role", c.role},
@@ -305,6 +313,17 @@ int devnet_up(const DevnetOptions& o, std::ostream& out) {
     deploy_contracts(chains);
     create_routes(pg.url);
 
+    // Deployed with a block per transaction (fast); from now on blocks come on a clock.
+    if (o.block_time_s > 0) {
+        for (const auto& c : chains) {
+            auto client = chain::HttpJsonRpcClient::create(text_of(c.as_object(), "rpc"));
+            if (!client) throw DevnetError(client.error());
+            const auto set =
+                (*client)->request(chain::RpcCall{"evm_setIntervalMining", json::array{o.block_time_s}});
+            if (!set) throw DevnetError("evm_setIntervalMining: " + set.error().to_string());
+        }
+    }
+
     json::object manifest{
         {"version", 1},
         {"dir", dir.string()},
@@ -317,10 +336,14 @@ int devnet_up(const DevnetOptions& o, std::ostream& out) {
                                   {"data", pg.data.string()},
                                   {"log", log_path(dir, "postgres")}}},
         {"chains", chains},
+        {"block_time_s", o.block_time_s},
         {"keys", keys},
         {"note", "devnet only: these keys are anvil's public development keys"},
     };
-    write_configs(dir / "config", chains, keys, pg.url);
+    std::vector<int> validator_ports;
+    for (std::size_t v = 0; v < std::size(kValidators); ++v)
+        validator_ports.push_back(os::free_loopback_port());
+    write_configs(dir / "config", chains, keys, pg.url, validator_ports);
     write_manifest(dir, manifest);
 
     // The proposer, a process of its own, reads the manifest.
@@ -330,6 +353,31 @@ int devnet_up(const DevnetOptions& o, std::ostream& out) {
     started.add(proposer, SIGTERM);
     manifest["proposer"] =
         json::object{{"pid", proposer}, {"log", log_path(dir, "proposer")}, {"interval_ms", 2000}};
+
+    // The committee: each validator a process of its own, with its own schema and API.
+    json::array validators;
+    for (std::size_t v = 1; v <= validator_ports.size(); ++v) {
+        const std::string role = "validator-" + std::to_string(v);
+        const pid_t pid = os::spawn({self_executable().string(), "validator", "--config",
+                                     (dir / "config" / (role + ".yaml")).string()},
+                                    std::filesystem::path(log_path(dir, role)));
+        started.add(pid, SIGTERM);
+        validators.push_back(
+            json::object{{"name", role},
+                         {"pid", pid},
+                         {"address", keys.at(role).at("address")},
+                         {"api", "http://127.0.0.1:" + std::to_string(validator_ports[v - 1])},
+                         {"port", validator_ports[v - 1]},
+                         {"log", log_path(dir, role)}});
+    }
+    for (std::size_t v = 0; v < validator_ports.size(); ++v) {
+        if (!os::wait_for_port(validator_ports[v], 20s,
+                               static_cast<pid_t>(validators[v].at("pid").to_number<int64_t>()))) {
+            throw DevnetError(text_of(validators[v].as_object(), "name") + " did not start: see " +
+                              text_of(validators[v].as_object(), "log"));
+        }
+    }
+    manifest["validators"] = validators;
     write_manifest(dir, manifest);
     started.commit();
 
@@ -346,6 +394,9 @@ int devnet_up(const DevnetOptions& o, std::ostream& out) {
     for (const auto& c : chains) {
         out << "  " << text_of(c.as_object(), "name") << " (" << c.at("chain_id").to_number<int64_t>()
             << ")  " << text_of(c.as_object(), "rpc") << "\n";
+    }
+    for (const auto& v : manifest.at("validators").as_array()) {
+        out << "  " << text_of(v.as_object(), "name") << "  " << text_of(v.as_object(), "api") << "\n";
     }
     out << "  manifest   " << (dir / "manifest.json").string() << "\n"
         << "  configs    " << (dir / "config").string() << "/\n"
@@ -369,6 +420,10 @@ int devnet_down(const DevnetOptions& o, Folder folder, std::ostream& out) {
     std::vector<int> ports = {static_cast<int>(manifest->at("postgres").at("port").to_number<int64_t>())};
     for (const auto& c : manifest->at("chains").as_array())
         ports.push_back(static_cast<int>(c.at("port").to_number<int64_t>()));
+    if (const auto* validators = manifest->if_contains("validators")) {
+        for (const auto& v : validators->as_array())
+            ports.push_back(static_cast<int>(v.at("port").to_number<int64_t>()));
+    }
     for (const int port : ports) {
         if (os::port_open(port)) problems += " port " + std::to_string(port) + " still answers;";
     }

@@ -19,6 +19,9 @@ enum class Output : uint8_t { kText, kJson };
 struct DevnetOptions {
     std::filesystem::path dir = ".devnet";
     Output output = Output::kText;
+    // `up`: once deployed, each chain mines a block this often, so that time passes and latency
+    // means what it means on a real chain; 0 keeps anvil's block per transaction.
+    uint32_t block_time_s = 1;
 };
 
 // What `down` does with DIR once everything has stopped.

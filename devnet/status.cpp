@@ -105,6 +105,17 @@ int devnet_status(const DevnetOptions& o, std::ostream& out) {
         const auto pid = static_cast<pid_t>(proposer->at("pid").to_number<int64_t>());
         parts.push_back(part("proposer", pid, "L1 output oracles", proposer_health(*manifest, pid)));
     }
+    if (const auto* validators = manifest->if_contains("validators")) {
+        for (const auto& v : validators->as_array()) {
+            const auto pid = static_cast<pid_t>(v.at("pid").to_number<int64_t>());
+            const int port = static_cast<int>(v.at("port").to_number<int64_t>());
+            Health h{false, "not running"};
+            if (os::alive(pid))
+                h = os::port_open(port) ? Health{true, "serving checkpoints"}
+                                        : Health{false, "its API does not answer"};
+            parts.push_back(part(text_of(v.as_object(), "name"), pid, v.at("api"), h));
+        }
+    }
     bool all_ok = true;
     for (const auto& p : parts) all_ok = all_ok && p.at("ok").as_bool();
 

@@ -177,7 +177,8 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
     CHECK(status.exit_code == 0);
     const auto health = json::parse(status.out).as_object();
     CHECK(health.at("ok").as_bool());
-    CHECK(health.at("parts").as_array().size() == 7);  // postgres, 3 chains, 2 contract sets, proposer
+    // postgres, 3 chains, 2 contract sets, the proposer, 3 validators
+    CHECK(health.at("parts").as_array().size() == 10);
 
     // A second `up` on a running devnet is refused and changes nothing.
     CHECK(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 1);
@@ -219,7 +220,8 @@ TEST_CASE("margin moved on the devnet is proven to L1 through the proposer's out
     test::TempDir tmp("causeway-devnet");
     const auto dir = devnet_dir(tmp);
     const DownAtExit down_at_exit{dir};
-    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 0);
+    // A block per transaction: the proposer then posts exactly the block the margin moved in.
+    REQUIRE(causeway_cli({"devnet", "up", "--dir", dir.string(), "--block-time", "0"}).exit_code == 0);
     const auto manifest = manifest_of(dir);
     const auto& chains = manifest.at("chains").as_array();
     auto l1 = chain::HttpJsonRpcClient::create(chains[0].at("rpc").as_string().c_str()).value();
