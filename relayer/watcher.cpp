@@ -39,7 +39,11 @@ Watcher::Watcher(chain::ChainClient& chain, db::Connection& conn, WatcherSetting
 
 std::expected<std::optional<WatchStep>, WatchError> Watcher::step() {
     WatchStep result;
-    const auto state = store_.load(settings_.keep_blocks);
+    if (!state_loaded_) {
+        state_ = store_.load(settings_.keep_blocks);
+        state_loaded_ = true;
+    }
+    const auto& state = state_;
     uint64_t next = state ? state->next_block : settings_.start_block;
 
     // The newest remembered block still on the chain? Otherwise walk back to the newest that is.
@@ -71,6 +75,7 @@ std::expected<std::optional<WatchStep>, WatchError> Watcher::step() {
             // With no remembered block left on the chain, everything from the oldest one is read again.
             const uint64_t restart = result.fork ? *result.fork + 1 : recent.back().number;
             result.reorg = true;
+            state_loaded_ = false;  // the store moved back: read it again after the rewind
             result.orphaned = store_.rewind(settings_.domain, result.fork, restart);
             next = restart;
         }
@@ -135,7 +140,20 @@ std::expected<std::optional<WatchStep>, WatchError> Watcher::step() {
 
     result.range = std::pair{next, to};
     result.messages = messages.size();
-    result.enqueued = store_.commit(next, to, messages, blocks, settings_.keep_blocks);
+    try {
+        result.enqueued = store_.commit(next, to, messages, blocks, settings_.keep_blocks);
+    } catch (...) {
+        state_loaded_ = false;
+        throw;
+    }
+    // The store now holds the cursor after `to` and these blocks; keep the copy the same.
+    if (state_loaded_) {
+        if (!state_) state_ = db::WatchState{};
+        state_->next_block = to + 1;
+        state_->recent.insert(state_->recent.begin(), blocks.rbegin(), blocks.rend());
+        while (!state_->recent.empty() && state_->recent.back().number + settings_.keep_blocks < to + 1)
+            state_->recent.pop_back();
+    }
     return result;
 }
 

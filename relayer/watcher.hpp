@@ -72,6 +72,10 @@ class Watcher {
     chain::ChainClient& chain_;
     WatcherSettings settings_;
     db::WatchStore store_;
+    // What the store holds, read once and kept in step with each commit; read again after a
+    // rewind or a commit the store refused.
+    std::optional<db::WatchState> state_;
+    bool state_loaded_ = false;
     std::size_t skipped_ = 0;
 };
 
