@@ -24,5 +24,6 @@ void add_messages_command(CLI::App& app, Command& selected);   // messages_comma
 void add_bench_command(CLI::App& app, Command& selected);      // bench_command.cpp
 void add_devnet_command(CLI::App& app, Command& selected);     // devnet_command.cpp
 void add_validator_command(CLI::App& app, Command& selected);  // validator_command.cpp
+void add_relayer_command(CLI::App& app, Command& selected);    // relayer_command.cpp
 
 }  // namespace causeway::cli

@@ -35,9 +35,10 @@ struct Args {
     bool json = false;
     bool keep = false;
     uint32_t block_time_s = 1;
+    uint32_t relayers = 2;
 
     [[nodiscard]] devnet::DevnetOptions options() const {
-        return {dir, json ? devnet::Output::kJson : devnet::Output::kText, block_time_s};
+        return {dir, json ? devnet::Output::kJson : devnet::Output::kText, block_time_s, relayers};
     }
 };
 
@@ -60,6 +61,9 @@ void add_devnet_command(CLI::App& app, Command& selected) {
                    "seconds between blocks once deployed (0: a block per transaction, for tests)")
         ->capture_default_str()
         ->check(CLI::Range(0u, 60u));
+    up->add_option("--relayers", o->relayers, "relayer replicas to start (0: none)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 8u));
     up->callback(
         [&selected, o] { selected = reported([o] { return devnet::devnet_up(o->options(), std::cout); }); });
     auto* status = devnet->add_subcommand("status", "Check each part; exit 0 when all are healthy");
@@ -89,6 +93,15 @@ void add_devnet_command(CLI::App& app, Command& selected) {
     move->add_option("--amount", m->amount, "whole tokens")
         ->capture_default_str()
         ->check(CLI::Range(1u, 10'000u));
+    move->add_option("--count", m->count, "moves of --amount each, sent back to back")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 100'000u));
+    move->add_option("--wait", m->wait_s,
+                     "seconds to wait for delivery on the destination (with one move: print its path, each "
+                     "step timed); "
+                     "exit 1 when not all are delivered by then")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 3'600u));
     move->callback([&selected, o, m] {
         selected = reported([o, m] {
             return devnet::devnet_move_margin(o->options(), *m, devnet_key(o->dir, "trader"), std::cout);

@@ -1,5 +1,5 @@
 // causeway: one executable, one subcommand group per role (transfer, verify, db, routes, messages,
-// bench, devnet and validator today; relayer and router slot in through command.hpp).
+// bench, devnet, validator and relayer today; the router slots in through command.hpp).
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     causeway::cli::add_bench_command(app, selected);
     causeway::cli::add_devnet_command(app, selected);
     causeway::cli::add_validator_command(app, selected);
+    causeway::cli::add_relayer_command(app, selected);
 
     try {
         app.parse(argc, argv);

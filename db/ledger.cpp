@@ -19,13 +19,9 @@ int64_t stream_key(const std::string& schema, uint64_t chain_id, const Address& 
     return key;
 }
 
-int64_t i64(uint64_t v) {
-    if (v > static_cast<uint64_t>(INT64_MAX))
-        throw Error("value too large for the database: " + std::to_string(v));
-    return static_cast<int64_t>(v);
-}
-
 }  // namespace
+
+using sql::i64;
 
 NonceStream::NonceStream(Connection& conn, uint64_t chain_id, const Address& signer, int64_t key)
     : conn_(&conn), chain_id_(chain_id), signer_(signer), key_(key) {}
@@ -233,6 +229,37 @@ std::vector<CheckpointSignature> checkpoint_signatures(Connection& conn, const S
             const Bytes sig = sql::read_bytea(row[1]);
             std::copy(sig.begin(), sig.end(), s.signature.begin());
             out.push_back(s);
+        }
+        return out;
+    });
+}
+
+std::map<Hash, CheckpointEvidence> checkpoint_evidence(Connection& conn, std::span<const Hash> message_ids) {
+    std::map<Hash, CheckpointEvidence> out;
+    if (message_ids.empty()) return out;
+    return sql::guarded("read checkpoint evidence", [&] {
+        pqxx::read_transaction tx(conn.raw());
+        sql::use_index_probes(tx);
+        for (const auto& row : tx.exec_params(
+                 "SELECT c.message_id, c.origin, c.merkle_tree_hook, c.index, c.root, s.validator, "
+                 "s.signature"
+                 " FROM checkpoints c LEFT JOIN checkpoint_signatures s USING (origin, merkle_tree_hook, "
+                 "index)"
+                 " WHERE c.message_id = ANY ($1::bytea[]) ORDER BY c.message_id, s.validator",
+                 sql::bytea_array(message_ids, [](const Hash& h) { return std::optional<ByteView>(h); }))) {
+            const Hash id = sql::read_fixed<32>(row[0]);
+            auto [it, fresh] = out.try_emplace(id);
+            if (fresh) {
+                it->second.checkpoint =
+                    StoredCheckpoint{row[1].as<uint32_t>(), sql::read_fixed<32>(row[2]),
+                                     row[3].as<uint32_t>(), sql::read_fixed<32>(row[4]), id};
+            }
+            if (row[5].is_null()) continue;
+            CheckpointSignature s;
+            s.validator = sql::read_fixed<20>(row[5]);
+            const Bytes sig = sql::read_bytea(row[6]);
+            std::copy(sig.begin(), sig.end(), s.signature.begin());
+            it->second.signatures.push_back(s);
         }
         return out;
     });

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -89,5 +90,13 @@ void add_checkpoint_signature(Connection& conn, const StoredCheckpoint& checkpoi
 // The checkpoint covering a message id, if stored.
 std::optional<StoredCheckpoint> checkpoint_for_message(Connection& conn, const Hash& message_id);
 std::vector<CheckpointSignature> checkpoint_signatures(Connection& conn, const StoredCheckpoint& checkpoint);
+
+// A message's checkpoint with the signatures gathered for it.
+struct CheckpointEvidence {
+    StoredCheckpoint checkpoint;
+    std::vector<CheckpointSignature> signatures;  // by validator address
+};
+// The stored checkpoint and signatures of each message id that has them, in one read.
+std::map<Hash, CheckpointEvidence> checkpoint_evidence(Connection& conn, std::span<const Hash> message_ids);
 
 }  // namespace causeway::db

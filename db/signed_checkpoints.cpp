@@ -159,4 +159,17 @@ std::vector<SignedCheckpoint> SignedCheckpointStore::all(uint32_t origin) {
     });
 }
 
+std::vector<std::chrono::sys_time<std::chrono::microseconds>> signing_times(Connection& conn, uint32_t origin,
+                                                                            uint32_t index) {
+    return sql::guarded("signing times", [&] {
+        pqxx::read_transaction tx(conn.raw());
+        std::vector<std::chrono::sys_time<std::chrono::microseconds>> out;
+        for (const auto& row : tx.exec_params("SELECT epoch_us(signed_at) FROM signed_checkpoints"
+                                              " WHERE origin = $1 AND idx = $2 ORDER BY signed_at",
+                                              static_cast<int64_t>(origin), static_cast<int64_t>(index)))
+            out.push_back(sql::read_time(row[0]));
+        return out;
+    });
+}
+
 }  // namespace causeway::db

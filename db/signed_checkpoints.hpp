@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -60,5 +61,10 @@ class SignedCheckpointStore {
     Connection& conn_;
     Address validator_;
 };
+
+// When each validator whose store is in this connection's schema signed index `index` of
+// `origin`, earliest first (for reports: the path of a message).
+std::vector<std::chrono::sys_time<std::chrono::microseconds>> signing_times(Connection& conn, uint32_t origin,
+                                                                            uint32_t index);
 
 }  // namespace causeway::db

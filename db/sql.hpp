@@ -55,6 +55,13 @@ std::string plain_array(const Range& items, Get get) {
     return out;
 }
 
+// PostgreSQL's bigint for an unsigned value (an Error past INT64_MAX rather than a negative number).
+inline int64_t i64(uint64_t v) {
+    if (v > static_cast<uint64_t>(INT64_MAX))
+        throw Error("value too large for the database: " + std::to_string(v));
+    return static_cast<int64_t>(v);
+}
+
 inline std::string interval_ms(std::chrono::milliseconds d) {
     return std::to_string(d.count()) + " milliseconds";
 }

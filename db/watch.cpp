@@ -1,6 +1,9 @@
 #include "db/watch.hpp"
 
+#include <cstring>
 #include <pqxx/pqxx>
+
+#include "core/keccak.hpp"
 
 #include "db/queue_detail.hpp"
 #include "db/sql.hpp"
@@ -10,6 +13,20 @@ namespace causeway::db {
 WatchStore::WatchStore(Connection& conn, uint64_t chain_id, std::string stream)
     : conn_(conn), chain_id_(chain_id), stream_(std::move(stream)) {
     if (chain_id_ == 0 || stream_.empty()) throw Error("a watch stream needs a chain id and a name");
+}
+
+bool WatchStore::try_lead() {
+    if (leading_) return true;
+    return sql::guarded("watch lead", [&] {
+        const std::string material =
+            "causeway.watch." + conn_.schema() + "." + std::to_string(chain_id_) + "." + stream_;
+        const Hash h = keccak256(to_view(material));
+        int64_t key = 0;
+        std::memcpy(&key, h.data(), sizeof key);
+        pqxx::nontransaction tx(conn_.raw());
+        leading_ = tx.exec_params1("SELECT pg_try_advisory_lock($1)", key)[0].as<bool>();
+        return leading_;
+    });
 }
 
 std::optional<WatchState> WatchStore::load(std::size_t recent) {

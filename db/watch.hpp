@@ -33,6 +33,10 @@ class WatchStore {
     // `stream` names what is watched ("mailbox 0x..."), so that one chain can have several.
     WatchStore(Connection& conn, uint64_t chain_id, std::string stream);
 
+    // Several replicas may watch one stream; one at a time leads (a session advisory lock on this
+    // store's connection, kept until it closes), the others wait to take over. True once led.
+    [[nodiscard]] bool try_lead();
+
     // Where the watcher stands; nullopt before its first commit.
     [[nodiscard]] std::optional<WatchState> load(std::size_t recent = 256);
 
@@ -52,6 +56,7 @@ class WatchStore {
     Connection& conn_;
     uint64_t chain_id_;
     std::string stream_;
+    bool leading_ = false;
 };
 
 }  // namespace causeway::db

@@ -16,7 +16,8 @@ std::string yaml_quote(const std::string& s) {
     return "\"" + s + "\"";
 }
 
-std::string chains_yaml(const json::array& chains, const json::object& keys) {
+std::string chains_yaml(const json::array& chains, const json::object& keys,
+                        std::span<const int> validator_ports) {
     std::ostringstream yaml;
     for (const auto& c : chains) {
         yaml << "  - name: " << text_of(c.as_object(), "name")
@@ -42,8 +43,11 @@ std::string chains_yaml(const json::array& chains, const json::object& keys) {
     for (const auto& [origin, destination] : {std::pair<int, int>{901, 902}, {902, 901}}) {
         yaml << "  - origin: " << origin << "\n    destination: " << destination
              << "\n    security_mode: committee\n    threshold: 2\n    validators:\n";
-        for (const char* v : kValidators) {
-            yaml << "      - " << yaml_quote(text_of(keys.at(v).as_object(), "address")) << "\n";
+        for (std::size_t v = 0; v < std::size(kValidators); ++v) {
+            yaml << "      - {address: "
+                 << yaml_quote(text_of(keys.at(kValidators[v]).as_object(), "address"))
+                 << ", url: " << yaml_quote("http://127.0.0.1:" + std::to_string(validator_ports[v]))
+                 << "}\n";
         }
     }
     return yaml.str();
@@ -52,16 +56,25 @@ std::string chains_yaml(const json::array& chains, const json::object& keys) {
 }  // namespace
 
 void write_configs(const std::filesystem::path& config_dir, const json::array& chains,
-                   const json::object& keys, const std::string& db_url,
-                   std::span<const int> validator_ports) {
-    const std::string chains_text = chains_yaml(chains, keys);
+                   const json::object& keys, const std::string& db_url, std::span<const int> validator_ports,
+                   std::span<const int> relayer_ports) {
+    const std::string chains_text = chains_yaml(chains, keys, validator_ports);
     const auto key_file = [&](const std::string& role) {
         return yaml_quote(text_of(keys.at(role).as_object(), "key_file"));
     };
-    write_file(config_dir / "relayer.yaml",
-               "# causeway relayer on the devnet (written by `causeway devnet up`)\n"
-               "database: " +
-                   yaml_quote(db_url) + "\nkey_file: " + key_file("relayer") + "\nchains:\n" + chains_text);
+    // The replicas share the database and the signer: one owns each chain's nonce stream at a time,
+    // the other takes over when it stops.
+    for (std::size_t r = 1; r <= relayer_ports.size(); ++r) {
+        const std::string role = "relayer-" + std::to_string(r);
+        write_file(config_dir / (role + ".yaml"),
+                   "# causeway relayer replica " + std::to_string(r) + " of " +
+                       std::to_string(relayer_ports.size()) +
+                       " on the devnet (written by `causeway devnet up`)\nreplica: " + role +
+                       "\ndatabase: " + yaml_quote(db_url) + "\nkey_file: " + key_file("relayer") +
+                       "\nadmin_token_file: " + yaml_quote((config_dir / "admin-token").string()) +
+                       "\nlisten: \"127.0.0.1:" + std::to_string(relayer_ports[r - 1]) +
+                       "\"\nrelay: {batch_size: 100, replace_after_ms: 15000, lease_ms: 10000}\nchains:\n" + chains_text);
+    }
     for (std::size_t v = 1; v <= validator_ports.size(); ++v) {
         const std::string role = "validator-" + std::to_string(v);
         write_file(config_dir / (role + ".yaml"),

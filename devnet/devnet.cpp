@@ -118,9 +118,12 @@ std::string seconds_since(Clock::time_point start) {
 // Every PID a manifest names, with the signal that shuts it down cleanly.
 std::vector<std::pair<pid_t, int>> manifest_pids(const json::object& m) {
     std::vector<std::pair<pid_t, int>> out;
-    if (const auto* validators = m.if_contains("validators")) {
-        for (const auto& v : validators->as_array())
-            out.emplace_back(static_cast<pid_t>(v.at("pid").to_number<int64_t>()), SIGTERM);
+    // Relayers first (they use the validators), then validators.
+    for (const char* daemons : {"relayers", "validators"}) {
+        if (const auto* list = m.if_contains(daemons)) {
+            for (const auto& v : list->as_array())
+                out.emplace_back(static_cast<pid_t>(v.at("pid").to_number<int64_t>()), SIGTERM);
+        }
     }
     if (const auto* proposer = m.if_contains("proposer")) {
         out.emplace_back(static_cast<pid_t>(proposer->at("pid").to_number<int64_t>()), SIGTERM);
@@ -272,6 +275,26 @@ json::object write_keys(const fs::path& dir) {
     return keys;
 }
 
+// A secret for the admin APIs: 32 random bytes in hex.
+std::string random_token() {
+    std::ifstream urandom("/dev/urandom", std::ios::binary);
+    std::array<uint8_t, 32> bytes{};
+    urandom.read(reinterpret_cast<char*>(bytes.data()), bytes.size());
+    if (!urandom) throw DevnetError("cannot read /dev/urandom for the admin token");
+    return to_hex(ByteView(bytes.data(), bytes.size()), false);
+}
+
+// Daemons (validators, relayers) answer on their API port, or the devnet says which did not start.
+void wait_for_daemons(const json::array& daemons) {
+    for (const auto& d : daemons) {
+        if (!os::wait_for_port(static_cast<int>(d.at("port").to_number<int64_t>()), 20s,
+                               static_cast<pid_t>(d.at("pid").to_number<int64_t>()))) {
+            throw DevnetError(text_of(d.as_object(), "name") + " did not start: see " +
+                              text_of(d.as_object(), "log"));
+        }
+    }
+}
+
 // The committee routes in the relayer's database.
 void create_routes(const std::string& db_url) {
     auto conn = db::Connection::open({db_url, std::string(db::kDefaultSchema), "causeway-devnet"});
@@ -343,7 +366,11 @@ int devnet_up(const DevnetOptions& o, std::ostream& out) {
     std::vector<int> validator_ports;
     for (std::size_t v = 0; v < std::size(kValidators); ++v)
         validator_ports.push_back(os::free_loopback_port());
-    write_configs(dir / "config", chains, keys, pg.url, validator_ports);
+    std::vector<int> relayer_ports;
+    for (uint32_t r = 0; r < o.relayers; ++r) relayer_ports.push_back(os::free_loopback_port());
+    write_configs(dir / "config", chains, keys, pg.url, validator_ports, relayer_ports);
+    write_file(dir / "config" / "admin-token", random_token() + "\n",
+               fs::perms::owner_read | fs::perms::owner_write);
     write_manifest(dir, manifest);
 
     // The proposer, a process of its own, reads the manifest.
@@ -370,14 +397,27 @@ int devnet_up(const DevnetOptions& o, std::ostream& out) {
                          {"port", validator_ports[v - 1]},
                          {"log", log_path(dir, role)}});
     }
-    for (std::size_t v = 0; v < validator_ports.size(); ++v) {
-        if (!os::wait_for_port(validator_ports[v], 20s,
-                               static_cast<pid_t>(validators[v].at("pid").to_number<int64_t>()))) {
-            throw DevnetError(text_of(validators[v].as_object(), "name") + " did not start: see " +
-                              text_of(validators[v].as_object(), "log"));
-        }
-    }
+    wait_for_daemons(validators);
     manifest["validators"] = validators;
+    write_manifest(dir, manifest);
+
+    // The relayer's replicas: one database, one signer, each with its admin API.
+    json::array relayers;
+    for (std::size_t r = 1; r <= relayer_ports.size(); ++r) {
+        const std::string role = "relayer-" + std::to_string(r);
+        const pid_t pid = os::spawn(
+            {self_executable().string(), "relayer", "--config", (dir / "config" / (role + ".yaml")).string()},
+            std::filesystem::path(log_path(dir, role)));
+        started.add(pid, SIGTERM);
+        relayers.push_back(json::object{{"name", role},
+                                        {"pid", pid},
+                                        {"api", "http://127.0.0.1:" + std::to_string(relayer_ports[r - 1])},
+                                        {"port", relayer_ports[r - 1]},
+                                        {"log", log_path(dir, role)}});
+    }
+    wait_for_daemons(relayers);
+    manifest["relayers"] = relayers;
+    manifest["admin_token_file"] = (dir / "config" / "admin-token").string();
     write_manifest(dir, manifest);
     started.commit();
 
@@ -397,6 +437,10 @@ int devnet_up(const DevnetOptions& o, std::ostream& out) {
     }
     for (const auto& v : manifest.at("validators").as_array()) {
         out << "  " << text_of(v.as_object(), "name") << "  " << text_of(v.as_object(), "api") << "\n";
+    }
+    for (const auto& r : manifest.at("relayers").as_array()) {
+        out << "  " << text_of(r.as_object(), "name") << "    " << text_of(r.as_object(), "api")
+            << " (admin API; token in config/admin-token)\n";
     }
     out << "  manifest   " << (dir / "manifest.json").string() << "\n"
         << "  configs    " << (dir / "config").string() << "/\n"
@@ -420,9 +464,11 @@ int devnet_down(const DevnetOptions& o, Folder folder, std::ostream& out) {
     std::vector<int> ports = {static_cast<int>(manifest->at("postgres").at("port").to_number<int64_t>())};
     for (const auto& c : manifest->at("chains").as_array())
         ports.push_back(static_cast<int>(c.at("port").to_number<int64_t>()));
-    if (const auto* validators = manifest->if_contains("validators")) {
-        for (const auto& v : validators->as_array())
-            ports.push_back(static_cast<int>(v.at("port").to_number<int64_t>()));
+    for (const char* daemons : {"validators", "relayers"}) {
+        if (const auto* list = manifest->if_contains(daemons)) {
+            for (const auto& v : list->as_array())
+                ports.push_back(static_cast<int>(v.at("port").to_number<int64_t>()));
+        }
     }
     for (const int port : ports) {
         if (os::port_open(port)) problems += " port " + std::to_string(port) + " still answers;";

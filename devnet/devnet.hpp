@@ -22,6 +22,8 @@ struct DevnetOptions {
     // `up`: once deployed, each chain mines a block this often, so that time passes and latency
     // means what it means on a real chain; 0 keeps anvil's block per transaction.
     uint32_t block_time_s = 1;
+    // `up`: relayer replicas to start (sharing the database and the signer).
+    uint32_t relayers = 2;
 };
 
 // What `down` does with DIR once everything has stopped.
@@ -42,6 +44,8 @@ struct MoveMarginOptions {
     uint32_t from = 901;
     uint32_t to = 902;
     uint64_t amount = 100;
+    uint32_t count = 1;   // moves, sent back to back
+    uint32_t wait_s = 0;  // wait this long for delivery on the destination (0: do not wait)
 };
 // `trader` signs (the CLI loads it from the trader's key file, see role_key_file).
 int devnet_move_margin(const DevnetOptions& options, const MoveMarginOptions& move, const PrivateKey& trader,

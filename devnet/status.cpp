@@ -116,6 +116,17 @@ int devnet_status(const DevnetOptions& o, std::ostream& out) {
             parts.push_back(part(text_of(v.as_object(), "name"), pid, v.at("api"), h));
         }
     }
+    if (const auto* relayers = manifest->if_contains("relayers")) {
+        for (const auto& r : relayers->as_array()) {
+            const auto pid = static_cast<pid_t>(r.at("pid").to_number<int64_t>());
+            const int port = static_cast<int>(r.at("port").to_number<int64_t>());
+            Health h{false, "not running"};
+            if (os::alive(pid))
+                h = os::port_open(port) ? Health{true, "relaying"}
+                                        : Health{false, "its admin API does not answer"};
+            parts.push_back(part(text_of(r.as_object(), "name"), pid, r.at("api"), h));
+        }
+    }
     bool all_ok = true;
     for (const auto& p : parts) all_ok = all_ok && p.at("ok").as_bool();
 

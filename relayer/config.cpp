@@ -225,6 +225,42 @@ YAML::Node parse_file(const std::filesystem::path& file) {
     }
 }
 
+std::string database_of(const At& top) {
+    if (const char* url = env("CAUSEWAY_DB_URL")) return url;
+    if (const auto db = top.key("database"); db.present()) return db.text();
+    top.key("database").fail("missing (or set $CAUSEWAY_DB_URL)");
+}
+
+void listen_of(const At& l, std::string& host, uint16_t& port) {
+    if (!l.present()) return;
+    const auto t = l.text();
+    const auto colon = t.rfind(':');
+    if (colon == std::string::npos) l.fail("not host:port: " + t);
+    host = t.substr(0, colon);
+    const At p{YAML::Node(t.substr(colon + 1)), l.path + " (port)", l.file};
+    port = static_cast<uint16_t>(p.number(65535));
+}
+
+std::vector<ChainSettings> chains_of(const At& chains) {
+    if (!chains.present() || !chains.node.IsSequence() || chains.node.size() == 0)
+        chains.fail("a list of chains is needed");
+    std::vector<ChainSettings> out;
+    std::set<uint32_t> domains;
+    std::size_t l1s = 0;
+    for (std::size_t i = 0; i < chains.node.size(); ++i) {
+        out.push_back(chain_of(chains.item(i)));
+        if (!domains.insert(out.back().domain).second)
+            chains.item(i).key("domain").fail("repeats another chain's");
+        if (out.back().family == ChainFamily::kL1) ++l1s;
+    }
+    if (l1s != 1) chains.fail("exactly one chain of family l1 is needed, found " + std::to_string(l1s));
+    return out;
+}
+
+std::chrono::milliseconds millis_of(const At& at, uint64_t min, uint64_t max) {
+    return std::chrono::milliseconds(std::max(min, at.number(max)));
+}
+
 }  // namespace
 
 std::string_view to_string(ChainFamily family) noexcept {
@@ -251,41 +287,107 @@ ValidatorConfig load_validator_config(const std::filesystem::path& file) {
     ValidatorConfig c;
     c.file = file;
     if (const auto k = top.key("key_file"); k.present()) c.key_file = k.text();
-    if (const char* url = env("CAUSEWAY_DB_URL")) {
-        c.database_url = url;
-    } else if (const auto db = top.key("database"); db.present()) {
-        c.database_url = db.text();
-    } else {
-        top.key("database").fail("missing (or set $CAUSEWAY_DB_URL)");
-    }
+    c.database_url = database_of(top);
     if (const auto s = top.key("schema"); s.present()) c.schema = s.text();
-    if (const auto l = top.key("listen"); l.present()) {
-        const auto t = l.text();
-        const auto colon = t.rfind(':');
-        if (colon == std::string::npos) l.fail("not host:port: " + t);
-        c.listen_host = t.substr(0, colon);
-        const At port{YAML::Node(t.substr(colon + 1)), l.path + " (port)", &name};
-        c.listen_port = static_cast<uint16_t>(port.number(65535));
-    }
+    listen_of(top.key("listen"), c.listen_host, c.listen_port);
     c.log = log_of(top.key("log"), name);
     c.trust = trust_of(top.key("trust"));
-    const auto chains = top.key("chains");
-    if (!chains.present() || !chains.node.IsSequence() || chains.node.size() == 0)
-        chains.fail("a list of chains is needed");
-    std::set<uint32_t> domains;
-    std::size_t l1s = 0;
-    for (std::size_t i = 0; i < chains.node.size(); ++i) {
-        c.chains.push_back(chain_of(chains.item(i)));
-        if (!domains.insert(c.chains.back().domain).second)
-            chains.item(i).key("domain").fail("repeats another chain's");
-        if (c.chains.back().family == ChainFamily::kL1) ++l1s;
-    }
-    if (l1s != 1) chains.fail("exactly one chain of family l1 is needed, found " + std::to_string(l1s));
+    c.chains = chains_of(top.key("chains"));
     if (c.trust.quorum > c.l1().rpc.size()) {
         top.key("trust").key("quorum").fail("is " + std::to_string(c.trust.quorum) + " but the L1 has only " +
                                             std::to_string(c.l1().rpc.size()) + " endpoint(s)");
     }
     // `routes:` is read by the relayer; a validator signs for every message of its origins.
+    return c;
+}
+
+const ChainSettings* RelayerConfig::chain_by_domain(uint32_t domain) const {
+    for (const auto& c : chains) {
+        if (c.domain == domain) return &c;
+    }
+    return nullptr;
+}
+
+RelayerConfig load_relayer_config(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    const At top{parse_file(file), "", &name};
+    if (!top.node.IsMap()) top.fail("the file must be a map of keys");
+    top.only({"key_file", "database", "schema", "replica", "listen", "admin_token_file", "log", "relay",
+              "trust", "chains", "routes"});
+    RelayerConfig c;
+    c.file = file;
+    if (const auto k = top.key("key_file"); k.present()) c.key_file = k.text();
+    c.database_url = database_of(top);
+    if (const auto s = top.key("schema"); s.present()) c.schema = s.text();
+    if (const auto r = top.key("replica"); r.present()) c.replica = r.text();
+    listen_of(top.key("listen"), c.listen_host, c.listen_port);
+    if (const auto t = top.key("admin_token_file"); t.present()) c.admin_token_file = t.text();
+    c.log = log_of(top.key("log"), name);
+    if (const auto r = top.key("relay"); r.present()) {
+        r.only({"batch_size", "prepare_batch", "signature_timeout_ms", "replace_after_ms", "fee_bump_percent",
+                "max_fee_per_gas_gwei", "lease_ms"});
+        if (const auto k = r.key("batch_size"); k.present())
+            c.relay.batch_size = static_cast<int>(std::max<uint64_t>(1, k.number(1'000)));
+        if (const auto k = r.key("prepare_batch"); k.present())
+            c.relay.prepare_batch = static_cast<int>(std::max<uint64_t>(1, k.number(10'000)));
+        if (const auto k = r.key("signature_timeout_ms"); k.present())
+            c.relay.signature_timeout = millis_of(k, 50, 60'000);
+        if (const auto k = r.key("replace_after_ms"); k.present())
+            c.relay.replace_after = millis_of(k, 1'000, 3'600'000);
+        if (const auto k = r.key("fee_bump_percent"); k.present())
+            c.relay.fee_bump_percent = static_cast<uint32_t>(std::max<uint64_t>(10, k.number(1'000)));
+        if (const auto k = r.key("max_fee_per_gas_gwei"); k.present())
+            c.relay.max_fee_per_gas_gwei = k.number(1'000'000);
+        if (const auto k = r.key("lease_ms"); k.present()) c.relay.lease = millis_of(k, 1'000, 3'600'000);
+    }
+    c.chains = chains_of(top.key("chains"));
+    const auto routes = top.key("routes");
+    if (!routes.present() || !routes.node.IsSequence() || routes.node.size() == 0)
+        routes.fail("a list of routes is needed (what the relayer relays)");
+    for (std::size_t i = 0; i < routes.node.size(); ++i) {
+        const At r = routes.item(i);
+        r.only({"origin", "destination", "security_mode", "threshold", "validators", "pairs"});
+        RouteSettings route;
+        route.origin = static_cast<uint32_t>(r.key("origin").number(0xFFFFFFFF));
+        route.destination = static_cast<uint32_t>(r.key("destination").number(0xFFFFFFFF));
+        const ChainSettings* origin = c.chain_by_domain(route.origin);
+        const ChainSettings* destination = c.chain_by_domain(route.destination);
+        if (origin == nullptr || !origin->contracts)
+            r.key("origin").fail("no L2 chain with this domain in chains");
+        if (destination == nullptr || !destination->contracts)
+            r.key("destination").fail("no L2 chain with this domain in chains");
+        if (const auto m = r.key("security_mode"); m.present()) {
+            route.security_mode = m.text();
+            if (route.security_mode != "committee")
+                m.fail("the relayer serves committee routes (message-id multisig): " + route.security_mode);
+        }
+        const auto validators = r.key("validators");
+        if (!validators.present() || !validators.node.IsSequence() || validators.node.size() == 0)
+            validators.fail("a list of {address, url} is needed");
+        for (std::size_t v = 0; v < validators.node.size(); ++v) {
+            const At item = validators.item(v);
+            if (!item.node.IsMap())
+                item.fail("must be {address: 0x..., url: http://...} (the relayer fetches signatures)");
+            item.only({"address", "url"});
+            route.validators.push_back(
+                RouteValidator{item.key("address").address(), item.key("url").http_url()});
+        }
+        route.threshold = r.key("threshold").number(route.validators.size());
+        if (route.threshold == 0) r.key("threshold").fail("must be at least 1");
+        if (const auto pairs = r.key("pairs"); pairs.present()) {
+            if (!pairs.node.IsSequence()) pairs.fail("a list of {sender, recipient}");
+            for (std::size_t p = 0; p < pairs.node.size(); ++p) {
+                const At item = pairs.item(p);
+                item.only({"sender", "recipient"});
+                route.pairs.emplace_back(item.key("sender").address(), item.key("recipient").address());
+            }
+        } else if (origin->contracts->vault && destination->contracts->vault) {
+            route.pairs.emplace_back(*origin->contracts->vault, *destination->contracts->vault);
+        } else {
+            r.key("pairs").fail("missing, and the chains name no vaults to default to");
+        }
+        c.routes.push_back(std::move(route));
+    }
     return c;
 }
 

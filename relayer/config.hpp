@@ -80,4 +80,54 @@ struct ValidatorConfig {
 // Reads and validates `file`. Throws ConfigError.
 [[nodiscard]] ValidatorConfig load_validator_config(const std::filesystem::path& file);
 
+// A validator of a committee route, as the relayer reaches it.
+struct RouteValidator {
+    Address address;
+    std::string url;  // its checkpoint API
+};
+
+// A route the relayer serves (`routes:`).
+struct RouteSettings {
+    uint32_t origin = 0;
+    uint32_t destination = 0;
+    std::string security_mode = "committee";
+    std::size_t threshold = 0;
+    std::vector<RouteValidator> validators;  // in the destination module's set order
+    // The (sender, recipient) pairs relayed, as addresses; default: the origin's vault to the
+    // destination's vault when both chains name one.
+    std::vector<std::pair<Address, Address>> pairs;
+};
+
+// The relayer's own knobs (`relay:`).
+struct RelaySettings {
+    int batch_size = 100;
+    int prepare_batch = 200;
+    std::chrono::milliseconds signature_timeout{2'000};
+    std::chrono::milliseconds replace_after{30'000};
+    uint32_t fee_bump_percent = 25;
+    uint64_t max_fee_per_gas_gwei = 500;
+    std::chrono::milliseconds lease{30'000};
+};
+
+struct RelayerConfig {
+    std::filesystem::path file;
+    std::optional<std::filesystem::path> key_file;  // else $CAUSEWAY_PRIVATE_KEY
+    std::string database_url;
+    std::string schema = "causeway";
+    std::string replica;  // lease owner and log name; default relayer-<host>-<pid>
+    std::string listen_host = "127.0.0.1";
+    uint16_t listen_port = 0;  // the admin API
+    // The admin API's bearer token: $CAUSEWAY_ADMIN_TOKEN, else this file; without either, every
+    // mutating call is refused (503).
+    std::optional<std::filesystem::path> admin_token_file;
+    log::Settings log;
+    RelaySettings relay;
+    std::vector<ChainSettings> chains;
+    std::vector<RouteSettings> routes;
+
+    [[nodiscard]] const ChainSettings* chain_by_domain(uint32_t domain) const;
+};
+
+[[nodiscard]] RelayerConfig load_relayer_config(const std::filesystem::path& file);
+
 }  // namespace causeway::relayer

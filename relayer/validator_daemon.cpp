@@ -35,29 +35,71 @@ std::unique_ptr<chain::FailoverClient> client_for(const ChainSettings& chain) {
     return std::make_unique<chain::FailoverClient>(std::move(endpoints));
 }
 
-// The OP Stack light client's verdict as the validator's loop reads it.
-Verification verify_opstack(chain::ChainClient& l1, chain::ChainClient& l2,
-                            const client::OpStackConfig& config,
-                            const std::optional<chain::TrustedHead>& head, const db::QueuedMessage& m) {
-    using namespace std::chrono_literals;
-    if (!head) return Verification{VerifyOutcome::kNotYet, "no trusted L1 head yet", 1s};
-    const auto check = check_opstack_message(l1, l2, config, *head, m.id, m.block_number);
-    if (!check)
-        return Verification{VerifyOutcome::kNotYet, check.error().message, check.error().not_yet ? 1s : 2s};
-    if (!check->result.ok()) {
-        return Verification{
-            VerifyOutcome::kInvalid,
-            "the light client refuses it: " + std::string(client::to_string(check->result.verdict)), 0ms};
+// The OP Stack light client's verdict as the validator's loop reads it. A message proven valid but
+// not yet final is remembered with the L1 time at which it will be, so that until then each look
+// costs nothing but the trusted head's timestamp; at that time it is proven again in full (the
+// output may have been deleted in its window), and only that second verdict can make it final.
+class OpStackVerifier {
+  public:
+    OpStackVerifier(chain::ChainClient& l1, chain::ChainClient& l2, client::OpStackConfig config,
+                    const chain::TrustedHeadTracker& tracker)
+        : l1_(l1), l2_(l2), config_(std::move(config)), tracker_(tracker) {}
+
+    Verification operator()(const db::QueuedMessage& m) {
+        using namespace std::chrono_literals;
+        const auto head = tracker_.head();
+        if (!head) return Verification{VerifyOutcome::kNotYet, "no trusted L1 head yet", 1s};
+        if (const auto known = final_at_.find(m.id); known != final_at_.end()) {
+            const auto now = head_time(*head);
+            if (now && *now < known->second) {
+                return Verification{VerifyOutcome::kNotYet,
+                                    "final at L1 time " + std::to_string(known->second),
+                                    std::chrono::milliseconds(
+                                        std::min<uint64_t>(known->second - *now, kMaxFinalityWaitS) * 1000)};
+            }
+        }
+        const auto check = check_opstack_message(l1_, l2_, config_, *head, m.id, m.block_number);
+        if (!check)
+            return Verification{VerifyOutcome::kNotYet, check.error().message,
+                                check.error().not_yet ? 1s : 2s};
+        if (!check->result.ok()) {
+            final_at_.erase(m.id);
+            return Verification{
+                VerifyOutcome::kInvalid,
+                "the light client refuses it: " + std::string(client::to_string(check->result.verdict)), 0ms};
+        }
+        if (check->result.is_final()) {
+            final_at_.erase(m.id);
+            return Verification{VerifyOutcome::kFinal, "", 0ms};
+        }
+        const uint64_t final_at = check->result.final_at.value_or(check->l1_time + 1);
+        final_at_[m.id] = final_at;
+        if (final_at_.size() > kRemembered) final_at_.erase(final_at_.begin());
+        const uint64_t wait_s = final_at > check->l1_time ? final_at - check->l1_time : 1;
+        return Verification{VerifyOutcome::kNotYet, "final at L1 time " + std::to_string(final_at),
+                            std::chrono::milliseconds(std::min<uint64_t>(wait_s, kMaxFinalityWaitS) * 1000)};
     }
-    if (check->result.is_final()) return Verification{VerifyOutcome::kFinal, "", 0ms};
-    // Valid, final at final_at (L1 time): look again about then.
-    const uint64_t wait_s = check->result.final_at && *check->result.final_at > check->l1_time
-                                ? *check->result.final_at - check->l1_time
-                                : 1;
-    return Verification{VerifyOutcome::kNotYet,
-                        "final at L1 time " + std::to_string(check->result.final_at.value_or(0)),
-                        std::chrono::milliseconds(std::min<uint64_t>(wait_s, kMaxFinalityWaitS) * 1000)};
-}
+
+  private:
+    static constexpr std::size_t kRemembered = 1'000'000;
+
+    // The trusted head's timestamp, read once per head.
+    std::optional<uint64_t> head_time(const chain::TrustedHead& head) {
+        if (head_time_ && head_time_->first == head.hash) return head_time_->second;
+        const auto header = l1_.header_by_number(jsonrpc::BlockId::number(head.number));
+        // The timestamp counts only from the header the trusted hash names.
+        if (!header || !*header || compute_hash(**header) != head.hash) return std::nullopt;
+        head_time_ = std::pair(head.hash, (*header)->timestamp);
+        return (*header)->timestamp;
+    }
+
+    chain::ChainClient& l1_;
+    chain::ChainClient& l2_;
+    client::OpStackConfig config_;
+    const chain::TrustedHeadTracker& tracker_;
+    std::map<Hash, uint64_t> final_at_;
+    std::optional<std::pair<Hash, uint64_t>> head_time_;
+};
 
 }  // namespace
 
@@ -116,10 +158,9 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
         op.oracle = *chain.output_oracle;
         op.mailbox = {chain.contracts->mailbox, u256(chain.contracts->mailbox_dispatched_slot)};
         op.policy = {chain.confirmations, chain.finalization_period_seconds, finality::Level::kAnchored};
+        auto verifier = std::make_shared<OpStackVerifier>(l1, l2, op, tracker);
         origins.push_back(ValidatorOrigin{chain.domain, chain.contracts->merkle_tree_hook,
-                                          [&l1, &l2, op, &tracker](const db::QueuedMessage& m) {
-                                              return verify_opstack(l1, l2, op, tracker.head(), m);
-                                          }});
+                                          [verifier](const db::QueuedMessage& m) { return (*verifier)(m); }});
     }
     Validator validator(conn, signer, std::move(origins));
 
@@ -161,6 +202,8 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
             const auto s = validator.step();
             if (s.signed_checkpoints > 0) log.info("signed", {{"checkpoints", s.signed_checkpoints}});
             ready = tracker.head().has_value();
+            if (s.verified + s.deferred + s.rejected + s.signed_checkpoints >= 50)
+                continue;  // more is due: no pause
         } catch (const db::Error& e) {
             // The store refuses what would break the one-root rule, or the database is away: say so
             // and try again (nothing was signed).

@@ -63,6 +63,9 @@ class Watcher {
     // domain is skipped (and counted in `skipped()`), not fatal.
     std::expected<std::optional<WatchStep>, WatchError> step();
 
+    // Whether this watcher leads its stream (see db::WatchStore::try_lead): only the leader steps.
+    [[nodiscard]] bool lead() { return store_.try_lead(); }
+
     [[nodiscard]] std::size_t skipped() const noexcept { return skipped_; }
     [[nodiscard]] const WatcherSettings& settings() const noexcept { return settings_; }
     // The store's name for this watcher's stream: "mailbox 0x<address>".

@@ -119,7 +119,7 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
     REQUIRE(stat((dir / "manifest.json").c_str(), &manifest_stat) == 0);
     CHECK((manifest_stat.st_mode & 077) == 0);
     for (const auto* config :
-         {"relayer.yaml", "validator-1.yaml", "validator-2.yaml", "validator-3.yaml", "router.yaml"}) {
+         {"relayer-1.yaml", "relayer-2.yaml", "admin-token", "validator-1.yaml", "validator-2.yaml", "validator-3.yaml", "router.yaml"}) {
         CHECK(std::filesystem::exists(dir / "config" / config));
     }
 
@@ -178,7 +178,7 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
     const auto health = json::parse(status.out).as_object();
     CHECK(health.at("ok").as_bool());
     // postgres, 3 chains, 2 contract sets, the proposer, 3 validators
-    CHECK(health.at("parts").as_array().size() == 10);
+    CHECK(health.at("parts").as_array().size() == 12);
 
     // A second `up` on a running devnet is refused and changes nothing.
     CHECK(causeway_cli({"devnet", "up", "--dir", dir.string()}).exit_code == 1);

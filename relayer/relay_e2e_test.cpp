@@ -1,0 +1,314 @@
+// End to end on the devnet (`causeway devnet up`: three validators, two relayer replicas sharing one
+// database and signer), counted on chain: each message's delivered(id) on the destination Mailbox,
+// its ProcessId event exactly once, the trader's vault margin, and the relayer's own record of
+// what it sent (no message in two mined transactions, none reverted). $CAUSEWAY_E2E_MESSAGES sets
+// the messages per direction (default 200; `make bench` runs 1,000).
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+
+#include "chain/json_rpc_client.hpp"
+#include "core/abi.hpp"
+#include "core/hex.hpp"
+#include "db/connection.hpp"
+#include "http/client.hpp"
+#include "os/process.hpp"
+#include "tests/support/devnet.hpp"
+
+using namespace causeway;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+uint32_t messages_per_direction() {
+    const char* v = std::getenv("CAUSEWAY_E2E_MESSAGES");
+    return v != nullptr && std::atoi(v) > 0 ? static_cast<uint32_t>(std::atoi(v)) : 200;
+}
+
+std::string text(const json::value& v) {
+    return std::string(v.as_string());
+}
+
+struct Moves {
+    std::vector<Hash> ids;
+    int exit_code = 0;
+    std::string out;
+};
+
+// `devnet move-margin --count N --json` (and --wait S): the ids it dispatched.
+Moves move(const test::Devnet& net, uint32_t from, uint32_t to, uint32_t count, uint32_t wait_s) {
+    const auto r = net.cli({"devnet", "move-margin", "--dir", net.dir().string(), "--from",
+                            std::to_string(from), "--to", std::to_string(to), "--amount", "1", "--count",
+                            std::to_string(count), "--wait", std::to_string(wait_s), "--json"});
+    Moves m{{}, r.exit_code, r.out};
+    if (r.out.empty()) return m;
+    const auto doc = json::parse(r.out.substr(0, r.out.find('\n')));
+    for (const auto& item : doc.at("messages").as_array())
+        m.ids.push_back(hash_from_hex(text(item.at("id"))).value());
+    return m;
+}
+
+struct Chain {
+    std::unique_ptr<chain::HttpJsonRpcClient> client;
+    Address mailbox;
+    Address vault;
+};
+
+Chain chain_of(const test::Devnet& net, uint32_t domain) {
+    for (const auto& c : net.manifest().at("chains").as_array()) {
+        if (c.at("chain_id").to_number<uint32_t>() != domain) continue;
+        return Chain{chain::HttpJsonRpcClient::create(text(c.at("rpc"))).value(),
+                     address_from_hex(text(c.at("contracts").at("mailbox"))).value(),
+                     address_from_hex(text(c.at("contracts").at("vault"))).value()};
+    }
+    throw std::runtime_error("no chain " + std::to_string(domain));
+}
+
+u256 word_call(chain::ChainClient& client, const Address& to, std::string_view signature,
+               std::vector<abi::Value> args) {
+    jsonrpc::CallRequest call;
+    call.to = to;
+    REQUIRE(abi::encode_call(call.data, *abi::parse_function(signature), args));
+    const auto r = client.call(call, jsonrpc::BlockId());
+    REQUIRE(r);
+    REQUIRE(r->size() == 32);
+    return u256_from_be(*r);
+}
+
+Address trader(const test::Devnet& net) {
+    return address_from_hex(text(net.manifest().at("keys").at("trader").at("address"))).value();
+}
+
+// ProcessId events per message id on a Mailbox, over the whole chain.
+std::map<Hash, int> process_events(chain::ChainClient& client, const Address& mailbox) {
+    jsonrpc::LogFilter filter;
+    filter.from_block = uint64_t{0};
+    filter.to_block = jsonrpc::BlockTag::kLatest;
+    filter.addresses = {mailbox};
+    filter.topics = {std::vector<Hash>{abi::event_topic("ProcessId(bytes32)")}};
+    const auto logs = client.get_logs(filter);
+    REQUIRE(logs);
+    std::map<Hash, int> out;
+    for (const auto& l : *logs) ++out[l.topics.at(1)];
+    return out;
+}
+
+struct Tally {
+    std::size_t sent = 0, delivered = 0, duplicated = 0, lost = 0;
+};
+
+// Every id delivered on `to`, with exactly one ProcessId each; prints the line the closing note quotes.
+Tally tally(const std::string& name, const std::vector<Hash>& ids, const Chain& to) {
+    const auto events = process_events(*to.client, to.mailbox);
+    Tally t;
+    t.sent = ids.size();
+    for (const auto& id : ids) {
+        const bool on_chain = word_call(*to.client, to.mailbox, "delivered(bytes32)",
+                                        {abi::Value(Bytes(id.view()))}) == u256(1);
+        const auto e = events.find(id);
+        const int n = e == events.end() ? 0 : e->second;
+        if (on_chain && n >= 1) ++t.delivered;
+        if (n > 1) ++t.duplicated;
+        if (!on_chain || n == 0) ++t.lost;
+    }
+    WARN(name << ": sent " << t.sent << ", delivered " << t.delivered << ", duplicated " << t.duplicated
+              << ", lost " << t.lost);
+    return t;
+}
+
+// Waits until every id is delivered on `to` (or `limit` passes).
+void wait_delivered(const std::vector<Hash>& ids, const Chain& to, std::chrono::seconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    std::set<Hash> pending(ids.begin(), ids.end());
+    while (!pending.empty() && std::chrono::steady_clock::now() < until) {
+        for (auto it = pending.begin(); it != pending.end();) {
+            it = word_call(*to.client, to.mailbox, "delivered(bytes32)", {abi::Value(Bytes(it->view()))}) ==
+                         u256(1)
+                     ? pending.erase(it)
+                     : std::next(it);
+        }
+        if (!pending.empty()) std::this_thread::sleep_for(500ms);
+    }
+}
+
+// The relayer's own record: no message in two mined delivery transactions, none reverted.
+void check_relayer_record(const test::Devnet& net) {
+    auto conn = db::Connection::open({text(net.manifest().at("postgres").at("url")), "causeway", "e2e-test"});
+    pqxx::read_transaction tx(conn.raw());
+    const auto twice = tx.exec1(
+                             "SELECT count(*) FROM (SELECT id FROM (SELECT unnest(message_ids) AS id FROM "
+                             "tx_attempts WHERE status = 'mined')"
+                             " t GROUP BY id HAVING count(*) > 1) d")[0]
+                           .as<int64_t>();
+    const auto reverted =
+        tx.exec1("SELECT count(*) FROM tx_attempts WHERE status = 'reverted'")[0].as<int64_t>();
+    const auto dead =
+        tx.exec1("SELECT count(*) FROM messages WHERE state = 'failed_permanent'")[0].as<int64_t>();
+    CHECK(twice == 0);
+    CHECK(reverted == 0);
+    CHECK(dead == 0);
+}
+
+}  // namespace
+
+TEST_CASE("messages each way with two relayer replicas are each delivered exactly once",
+          "[e2e][relayer][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const uint32_t n = messages_per_direction();
+    const Chain a = chain_of(net, 901);
+    const Chain b = chain_of(net, 902);
+    const u256 margin_b = word_call(*b.client, b.vault, "marginOf(address)", {abi::Value(trader(net))});
+    const u256 margin_a = word_call(*a.client, a.vault, "marginOf(address)", {abi::Value(trader(net))});
+
+    Moves there, back;
+    std::thread t1([&] { there = move(net, 901, 902, n, 600); });
+    std::thread t2([&] { back = move(net, 902, 901, n, 600); });
+    t1.join();
+    t2.join();
+    INFO(there.out << back.out);
+    REQUIRE(there.ids.size() == n);
+    REQUIRE(back.ids.size() == n);
+    CHECK(there.exit_code == 0);
+    CHECK(back.exit_code == 0);
+
+    const auto ab = tally("901 -> 902", there.ids, b);
+    const auto ba = tally("902 -> 901", back.ids, a);
+    CHECK(ab.delivered == n);
+    CHECK(ba.delivered == n);
+    CHECK(ab.duplicated + ba.duplicated == 0);
+    // Each move debits 1 token of margin on its origin and credits it on its destination: n each
+    // way leaves both where they were, and a lost or doubled credit would not.
+    CHECK(word_call(*b.client, b.vault, "marginOf(address)", {abi::Value(trader(net))}) == margin_b);
+    CHECK(word_call(*a.client, a.vault, "marginOf(address)", {abi::Value(trader(net))}) == margin_a);
+    check_relayer_record(net);
+}
+
+TEST_CASE("messages are delivered exactly once while relayer replicas are SIGKILLed every few seconds",
+          "[e2e][relayer][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const uint32_t n = messages_per_direction();
+    const Chain a = chain_of(net, 901);
+    const Chain b = chain_of(net, 902);
+
+    // A replica killed is started again at once with its own file, as a supervisor would.
+    const auto& relayers = net.manifest().at("relayers").as_array();
+    std::vector<pid_t> original;
+    for (const auto& r : relayers) original.push_back(static_cast<pid_t>(r.at("pid").to_number<int64_t>()));
+    std::vector<std::unique_ptr<os::Child>> restarted(relayers.size());
+    std::atomic<bool> done{false};
+    int kills = 0;
+    std::thread killer([&] {
+        std::size_t turn = 0;
+        while (!done) {
+            for (int i = 0; i < 30 && !done; ++i) std::this_thread::sleep_for(100ms);
+            if (done) break;
+            const std::size_t r = turn++ % relayers.size();
+            if (restarted[r]) {
+                ::kill(restarted[r]->pid(), SIGKILL);
+                restarted[r].reset();
+            } else {
+                ::kill(original[r], SIGKILL);
+            }
+            ++kills;
+            os::SpawnOptions options;
+            options.log = net.dir() / "logs" / ("relayer-" + std::to_string(r + 1) + ".log");
+            restarted[r] = std::make_unique<os::Child>(
+                std::vector<std::string>{
+                    CAUSEWAY_BIN, "relayer", "--config",
+                    (net.dir() / "config" / ("relayer-" + std::to_string(r + 1) + ".yaml")).string()},
+                options);
+        }
+    });
+    Moves there, back;
+    std::thread t1([&] { there = move(net, 901, 902, n, 0); });
+    std::thread t2([&] { back = move(net, 902, 901, n, 0); });
+    t1.join();
+    t2.join();
+    wait_delivered(there.ids, b, 600s);
+    wait_delivered(back.ids, a, 600s);
+    done = true;
+    killer.join();
+    INFO(there.out << back.out);
+    WARN("relayer replicas SIGKILLed " << kills << " times");
+    CHECK(kills >= 3);
+    REQUIRE(there.ids.size() == n);
+    REQUIRE(back.ids.size() == n);
+    const auto ab = tally("901 -> 902 under SIGKILL", there.ids, b);
+    const auto ba = tally("902 -> 901 under SIGKILL", back.ids, a);
+    CHECK(ab.delivered == n);
+    CHECK(ba.delivered == n);
+    CHECK(ab.duplicated + ba.duplicated == 0);
+    check_relayer_record(net);
+}
+
+TEST_CASE(
+    "a route paused mid-run gets no delivery broadcast after the pause returns, and resume delivers the rest",
+    "[e2e][relayer][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const uint32_t n = messages_per_direction();
+    const Chain b = chain_of(net, 902);
+    const std::string url = text(net.manifest().at("postgres").at("url"));
+
+    // The first half is delivered, then the route is paused, then the second half is dispatched.
+    const auto first = move(net, 901, 902, n / 2, 300);
+    REQUIRE(first.exit_code == 0);
+    const auto paused = net.cli({"routes", "pause", "--db", url, "--origin", "901", "--destination", "902",
+                                 "--actor", "e2e-test", "--reason", "mid-run pause"});
+    REQUIRE(paused.exit_code == 0);
+    std::set<Hash> before_pause;  // what the relayer had recorded (so possibly broadcast) by then
+    {
+        auto conn = db::Connection::open({url, "causeway", "e2e-test"});
+        pqxx::read_transaction tx(conn.raw());
+        for (const auto& row : tx.exec("SELECT encode(tx_hash, 'hex') FROM tx_attempts"))
+            before_pause.insert(hash_from_hex("0x" + row[0].as<std::string>()).value());
+    }
+    const auto second = move(net, 901, 902, n - n / 2, 0);
+    REQUIRE(second.ids.size() == n - n / 2);
+    // Until the validators have signed the second half's last index (the relayer could deliver it
+    // then, were the route open), and a few blocks more.
+    const auto last_index = std::to_string(n - 1);
+    const std::string validator = text(net.manifest().at("validators").as_array()[0].at("api"));
+    const auto until = std::chrono::steady_clock::now() + 120s;
+    bool signed_all = false;
+    while (!signed_all && std::chrono::steady_clock::now() < until) {
+        const auto r = http::get_json(validator + "/checkpoints/901/" + last_index, 2s);
+        signed_all = r && r->status == 200;
+        if (!signed_all) std::this_thread::sleep_for(500ms);
+    }
+    REQUIRE(signed_all);
+    std::this_thread::sleep_for(5s);
+
+    // Every ProcessId on 902 came from a transaction recorded before the pause returned.
+    jsonrpc::LogFilter filter;
+    filter.from_block = uint64_t{0};
+    filter.to_block = jsonrpc::BlockTag::kLatest;
+    filter.addresses = {b.mailbox};
+    filter.topics = {std::vector<Hash>{abi::event_topic("ProcessId(bytes32)")}};
+    const auto logs = b.client->get_logs(filter);
+    REQUIRE(logs);
+    std::size_t from_later = 0;
+    for (const auto& l : *logs) from_later += before_pause.contains(*l.transaction_hash) ? 0 : 1;
+    CHECK(from_later == 0);
+    const auto held = tally("901 -> 902 second half, while paused", second.ids, b);
+    CHECK(held.delivered == 0);
+
+    const auto resumed = net.cli({"routes", "resume", "--db", url, "--origin", "901", "--destination", "902",
+                                  "--actor", "e2e-test", "--reason", "resume"});
+    REQUIRE(resumed.exit_code == 0);
+    wait_delivered(second.ids, b, 120s);
+    std::vector<Hash> all = first.ids;
+    all.insert(all.end(), second.ids.begin(), second.ids.end());
+    const auto t = tally("901 -> 902 paused and resumed", all, b);
+    CHECK(t.delivered == n);
+    CHECK(t.duplicated == 0);
+    check_relayer_record(net);
+}

@@ -1,0 +1,645 @@
+#include "relayer/relayer.hpp"
+
+#include <algorithm>
+#include <future>
+
+#include "chain/transaction_sender.hpp"
+#include "core/abi.hpp"
+#include "core/hex.hpp"
+#include "core/message.hpp"
+#include "core/transaction.hpp"
+#include "db/submissions.hpp"
+#include "light-clients/committee/checkpoint.hpp"
+#include "relayer/errors.hpp"
+
+namespace causeway::relayer {
+namespace {
+
+using namespace std::chrono_literals;
+
+db::Timestamp in(std::chrono::milliseconds wait) {
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now() + wait);
+}
+
+Bytes encoded(const Message& m) {
+    Bytes out;
+    encode(out, m);
+    return out;
+}
+
+const abi::Function& process_function() {
+    static const abi::Function f = *abi::parse_function("process(bytes,bytes)");
+    return f;
+}
+const abi::Function& process_batch_function() {
+    static const abi::Function f = *abi::parse_function("processBatch(bytes[],bytes[])");
+    return f;
+}
+const abi::Function& delivered_function() {
+    static const abi::Function f = *abi::parse_function("delivered(bytes32)");
+    return f;
+}
+
+const Hash& process_id_topic() {
+    static const Hash h = abi::event_topic("ProcessId(bytes32)");
+    return h;
+}
+const Hash& process_failed_topic() {
+    static const Hash h = abi::event_topic("ProcessFailed(bytes32,bytes)");
+    return h;
+}
+
+std::vector<db::RouteKey> routes_of(std::span<const db::QueuedMessage> messages) {
+    std::set<db::RouteKey> keys;
+    for (const auto& m : messages) keys.insert({m.message.origin, m.message.destination});
+    return {keys.begin(), keys.end()};
+}
+
+std::vector<Hash> ids_of(std::span<const db::QueuedMessage> messages) {
+    std::vector<Hash> ids;
+    ids.reserve(messages.size());
+    for (const auto& m : messages) ids.push_back(m.id);
+    return ids;
+}
+
+}  // namespace
+
+std::optional<Bytes> metadata_from_evidence(const CommitteeRoute& route,
+                                            const db::CheckpointEvidence& evidence) {
+    committee::Metadata metadata{
+        evidence.checkpoint.merkle_tree_hook, evidence.checkpoint.root, evidence.checkpoint.index, {}};
+    for (const auto& v : route.validators) {
+        if (metadata.signatures.size() >= route.threshold) break;
+        for (const auto& s : evidence.signatures) {
+            if (s.validator != v.address) continue;
+            committee::SignatureBytes sig;
+            std::copy(s.signature.begin(), s.signature.end(), sig.bytes.begin());
+            metadata.signatures.push_back(sig);
+        }
+    }
+    if (metadata.signatures.size() < route.threshold) return std::nullopt;
+    Bytes out;
+    committee::encode(out, metadata);
+    return out;
+}
+
+// The nonce stream of one destination chain, held on the relayer's nonce connection.
+struct Relayer::Stream {
+    db::NonceStream stream;
+};
+
+Relayer::Relayer(const db::ConnectOptions& db, std::vector<RelayRoute> routes,
+                 std::vector<DestinationChain> destinations, PrivateKey key, RelayerSettings settings,
+                 log::Logger log)
+    : db_options_(db),
+      work_(db::Connection::open(db)),
+      gate_(db::Connection::open(db)),
+      nonces_(db::Connection::open(db)),
+      queue_(work_),
+      routes_(std::move(routes)),
+      destinations_(std::move(destinations)),
+      key_(std::move(key)),
+      settings_(std::move(settings)),
+      log_(std::move(log)) {}
+
+Relayer::~Relayer() = default;
+
+std::vector<uint32_t> Relayer::submitting_to() const {
+    std::vector<uint32_t> out;
+    for (const auto& [domain, s] : streams_) {
+        if (s) out.push_back(domain);
+    }
+    return out;
+}
+
+const RelayRoute* Relayer::route_of(const db::QueuedMessage& m) const {
+    for (const auto& r : routes_) {
+        if (r.origin == m.message.origin && r.destination == m.message.destination) return &r;
+    }
+    return nullptr;
+}
+
+const DestinationChain* Relayer::destination_of(uint32_t domain) const {
+    for (const auto& d : destinations_) {
+        if (d.domain == domain) return &d;
+    }
+    return nullptr;
+}
+
+void Relayer::defer_all(std::span<const db::QueuedMessage> messages, std::chrono::milliseconds wait,
+                        std::string_view reason, StageResult& result) {
+    for (const auto& m : messages) {
+        if (queue_.defer(m.id, settings_.owner, in(wait), reason)) ++result.deferred;
+    }
+}
+
+void Relayer::send_back(std::span<const db::QueuedMessage> messages, std::string_view reason,
+                        StageResult& result) {
+    const auto ids = ids_of(messages);
+    result.sent_back += db::send_back_to_submit(work_, ids, settings_.owner, reason);
+}
+
+// ----- prepare -----
+
+StageResult Relayer::prepare() {
+    StageResult result;
+    auto claimed =
+        queue_.claim(db::MessageState::kObserved, settings_.prepare_batch, settings_.owner, settings_.lease);
+    result.claimed = claimed.size();
+    if (claimed.empty()) return result;
+
+    // Route, pair and destination first: what this relayer does not serve is a dead letter with the reason.
+    std::vector<std::pair<db::QueuedMessage, const RelayRoute*>> candidates;
+    for (auto& m : claimed) {
+        const RelayRoute* route = route_of(m);
+        if (route == nullptr || destination_of(m.message.destination) == nullptr) {
+            if (queue_.dead_letter(m.id, settings_.owner, db::ErrorClass::kUnknownRoute,
+                                   "no route " + std::to_string(m.message.origin) + " -> " +
+                                       std::to_string(m.message.destination) + " is configured"))
+                ++result.dead_lettered;
+            continue;
+        }
+        if (!route->pairs.contains({m.message.sender, m.message.recipient})) {
+            if (queue_.dead_letter(m.id, settings_.owner, db::ErrorClass::kInvalidMessage,
+                                   "sender " + to_hex(m.message.sender) + " and recipient " +
+                                       to_hex(m.message.recipient) + " are not a pair this route relays"))
+                ++result.dead_lettered;
+            continue;
+        }
+        candidates.emplace_back(std::move(m), route);
+    }
+
+    // Signatures, several messages at a time (each fetch asks every validator at once).
+    struct Prepared {
+        db::QueuedMessage message;
+        Bytes metadata;
+    };
+    std::vector<Prepared> prepared;
+    const std::size_t width = std::max(1, settings_.signature_concurrency);
+    for (std::size_t start = 0; start < candidates.size(); start += width) {
+        const std::size_t end = std::min(candidates.size(), start + width);
+        std::vector<std::future<std::expected<CollectedMetadata, CollectError>>> fetches;
+        for (std::size_t i = start; i < end; ++i) {
+            fetches.push_back(std::async(std::launch::async, [&, i] {
+                return collect_metadata(candidates[i].second->committee, candidates[i].first,
+                                        settings_.signature_timeout);
+            }));
+        }
+        for (std::size_t i = start; i < end; ++i) {
+            auto& [m, route] = candidates[i];
+            auto collected = fetches[i - start].get();
+            if (!collected) {
+                std::string reason = "signatures: " + collected.error().message;
+                if (queue_.defer(m.id, settings_.owner, in(1s), reason)) ++result.deferred;
+                continue;
+            }
+            for (const auto& note : collected->notes)
+                log_.debug("validator left out", {{"message", to_hex(m.id)}, {"note", note}});
+            // The evidence, kept before it is used.
+            const db::StoredCheckpoint checkpoint{route->origin, route->committee.merkle_tree_hook,
+                                                  collected->index, collected->root, m.id};
+            db::store_checkpoint(work_, checkpoint);
+            auto md = collected->metadata;
+            ByteView view(md);
+            const auto decoded = committee::decode_metadata(view);
+            for (std::size_t s = 0; decoded && s < decoded->signatures.size(); ++s) {
+                db::CheckpointSignature sig;
+                sig.validator = collected->signers[s];
+                std::copy(decoded->signatures[s].bytes.begin(), decoded->signatures[s].bytes.end(),
+                          sig.signature.begin());
+                db::add_checkpoint_signature(work_, checkpoint, sig);
+            }
+            prepared.push_back(Prepared{std::move(m), std::move(collected->metadata)});
+        }
+    }
+
+    // The delivery simulated on its destination, one JSON-RPC batch per destination.
+    std::vector<db::Advance> verified;
+    std::map<uint32_t, std::vector<std::size_t>> by_destination;
+    for (std::size_t i = 0; i < prepared.size(); ++i)
+        by_destination[prepared[i].message.message.destination].push_back(i);
+    for (const auto& [domain, indexes] : by_destination) {
+        const DestinationChain& d = *destination_of(domain);
+        chain::Batch batch;
+        std::vector<chain::Pending<Bytes>> calls;
+        for (const std::size_t i : indexes) {
+            jsonrpc::CallRequest call;
+            call.from = key_.address();
+            call.to = d.mailbox;
+            (void)abi::encode_call(
+                call.data, process_function(),
+                {abi::Value(prepared[i].metadata), abi::Value(encoded(prepared[i].message.message))});
+            calls.push_back(batch.add(chain::calls::call(call, jsonrpc::BlockId())));
+        }
+        d.client->execute(batch);
+        for (std::size_t k = 0; k < indexes.size(); ++k) {
+            const auto& m = prepared[indexes[k]].message;
+            const auto answer = calls[k].get();
+            if (answer) {
+                verified.push_back(db::Advance{m.id, db::MessageState::kVerified, std::nullopt});
+                continue;
+            }
+            const Classified c = classify(answer.error());
+            if (c.already_delivered) {
+                // Someone delivered it: nothing left to do, and nothing of ours paid for it.
+                verified.push_back(db::Advance{m.id, db::MessageState::kDelivered, std::nullopt});
+            } else if (c.permanent()) {
+                if (queue_.dead_letter(m.id, settings_.owner, c.error_class, "simulation: " + c.reason))
+                    ++result.dead_lettered;
+            } else {
+                const auto r = queue_.retry(m.id, settings_.owner, c.error_class, "simulation: " + c.reason);
+                if (r.outcome == db::RetryResult::Outcome::kDeadLettered) {
+                    ++result.dead_lettered;
+                } else if (r.outcome == db::RetryResult::Outcome::kScheduled) {
+                    ++result.retried;
+                }
+            }
+        }
+    }
+    result.advanced = queue_.advance(verified, settings_.owner).advanced;
+    return result;
+}
+
+// ----- submit -----
+
+Relayer::Stream* Relayer::stream_for(const DestinationChain& d) {
+    auto& slot = streams_[d.domain];
+    if (slot) return slot.get();
+    const auto pending = d.client->nonce(key_.address(), jsonrpc::BlockId(jsonrpc::BlockTag::kPending));
+    if (!pending) return nullptr;
+    auto stream = db::NonceStream::acquire(nonces_, d.chain_id, key_.address(), *pending);
+    if (!stream) return nullptr;  // another replica submits on this chain
+    log_.info("submitting", {{"destination", d.domain},
+                             {"signer", to_checksum_hex(key_.address())},
+                             {"next_nonce", stream->peek()}});
+    slot = std::make_unique<Stream>(Stream{std::move(*stream)});
+    return slot.get();
+}
+
+StageResult Relayer::submit() {
+    StageResult result;
+    std::map<uint32_t, Stream*> owned;
+    for (const auto& d : destinations_) {
+        if (Stream* s = stream_for(d)) owned[d.domain] = s;
+    }
+    if (owned.empty()) return result;  // a standby replica: prepare and confirm only
+    const int limit = settings_.batch_size * settings_.transactions_per_pass;
+    auto claimed = queue_.claim(db::MessageState::kVerified, limit, settings_.owner, settings_.lease);
+    result.claimed = claimed.size();
+    std::map<uint32_t, std::vector<db::QueuedMessage>> by_destination;
+    for (auto& m : claimed) by_destination[m.message.destination].push_back(std::move(m));
+    for (auto& [domain, messages] : by_destination) {
+        const DestinationChain* d = destination_of(domain);
+        if (d == nullptr || !owned.contains(domain)) {
+            defer_all(messages, 1s, "another replica submits to domain " + std::to_string(domain), result);
+            continue;
+        }
+        for (std::size_t start = 0; start < messages.size();
+             start += static_cast<std::size_t>(settings_.batch_size)) {
+            const auto end =
+                std::min(messages.size(), start + static_cast<std::size_t>(settings_.batch_size));
+            std::vector<db::QueuedMessage> batch(
+                std::make_move_iterator(messages.begin() + static_cast<long>(start)),
+                std::make_move_iterator(messages.begin() + static_cast<long>(end)));
+            result.advanced += submit_batch(*d, *owned.at(domain), std::move(batch), result);
+        }
+    }
+    return result;
+}
+
+std::size_t Relayer::submit_batch(const DestinationChain& d, Stream& stream,
+                                  std::vector<db::QueuedMessage> batch, StageResult& result) {
+    // Metadata from the stored evidence, in the route's set order.
+    const auto evidence = db::checkpoint_evidence(work_, ids_of(batch));
+    std::vector<abi::Value> metadata;
+    std::vector<abi::Value> bodies;
+    std::vector<db::QueuedMessage> sending;
+    for (auto& m : batch) {
+        const RelayRoute* route = route_of(m);
+        const auto e = evidence.find(m.id);
+        std::optional<Bytes> md;
+        if (route != nullptr && e != evidence.end()) md = metadata_from_evidence(route->committee, e->second);
+        if (!md) {
+            const auto r = queue_.retry(m.id, settings_.owner, db::ErrorClass::kEvidenceNotReady,
+                                        "no stored signatures reach the route's threshold");
+            if (r.outcome == db::RetryResult::Outcome::kScheduled) ++result.retried;
+            if (r.outcome == db::RetryResult::Outcome::kDeadLettered) ++result.dead_lettered;
+            continue;
+        }
+        metadata.emplace_back(*std::move(md));
+        bodies.emplace_back(encoded(m.message));
+        sending.push_back(std::move(m));
+    }
+    if (sending.empty()) return 0;
+    jsonrpc::CallRequest call;
+    call.from = key_.address();
+    call.to = d.mailbox;
+    if (!abi::encode_call(call.data, process_batch_function(),
+                          {abi::Value::list(std::move(metadata)), abi::Value::list(std::move(bodies))})) {
+        defer_all(sending, 1s, "processBatch did not encode", result);
+        return 0;
+    }
+
+    chain::SenderSettings sender_settings;
+    sender_settings.fees.priority_fee = settings_.priority_fee;
+    chain::TransactionSender sender(*d.client, key_, d.chain_id, stream.stream.peek(), sender_settings);
+    auto fees = sender.fees();
+    if (!fees) {
+        defer_all(sending, 1s, "fees: " + fees.error().message, result);
+        return 0;
+    }
+    if (fees->base_fee + fees->priority_fee > settings_.max_fee_per_gas) {
+        defer_all(sending, 5s, "the destination's gas price is above the configured cap", result);
+        return 0;
+    }
+    fees->max_fee = std::min(fees->max_fee, settings_.max_fee_per_gas);
+    const auto estimate = d.client->run(chain::calls::estimate_gas(call));
+    if (!estimate) {
+        const Classified c = classify(estimate.error());
+        // processBatch isolates each message's failure: a whole-batch revert is the batch's own
+        // trouble (out of gas, a lock), not its messages'.
+        defer_all(sending, 2s, "eth_estimateGas: " + c.reason, result);
+        return 0;
+    }
+    chain::TxRequest request;
+    request.to = d.mailbox;
+    request.data = call.data;
+    request.gas_limit = *estimate + *estimate / 5 + 50'000;
+    auto tx = sender.prepare(request, *fees);
+    if (!tx) {
+        defer_all(sending, 1s, "signing: " + tx.error().message, result);
+        return 0;
+    }
+    db::Submission submission;
+    submission.attempt.chain_id = d.chain_id;
+    submission.attempt.signer = key_.address();
+    submission.attempt.nonce = tx->nonce;
+    submission.attempt.tx_hash = transaction_hash(*tx);
+    submission.attempt.message_ids = ids_of(sending);
+    submission.attempt.gas_limit = tx->gas_limit;
+    submission.attempt.max_fee_per_gas = tx->max_fee_per_gas;
+    submission.attempt.max_priority_fee_per_gas = tx->max_priority_fee_per_gas;
+    encode(submission.raw, *tx);
+    submission.destination = d.domain;
+
+    // Held from before the check until the broadcast is done: a pause that returned is seen here,
+    // one that comes now waits for the broadcast.
+    const auto keys = routes_of(sending);
+    db::RouteGate gate(gate_, keys);
+    if (!gate.paused().empty()) {
+        gate.release();
+        defer_all(sending, 1s, "route paused", result);
+        return 0;
+    }
+    if (!db::record_submission(work_, submission, settings_.owner)) {
+        gate.release();
+        log_.warn("leases lost before the submission was recorded", {{"messages", sending.size()}});
+        return 0;
+    }
+    const auto sent = sender.broadcast(*tx);
+    gate.release();
+    if (!sent && !(sent.error().rpc && is_already_known(*sent.error().rpc))) {
+        // Recorded: the confirmer broadcasts it again or, if its nonce was taken, sends it back.
+        log_.warn("broadcast failed",
+                  {{"tx", to_hex(submission.attempt.tx_hash)}, {"error", sent.error().message}});
+        if (sent.error().rpc && classify(*sent.error().rpc).error_class == db::ErrorClass::kNonceConflict) {
+            // Our stored stream is behind the chain (a key used elsewhere): start again from the chain.
+            if (const auto pending =
+                    d.client->nonce(key_.address(), jsonrpc::BlockId(jsonrpc::BlockTag::kPending));
+                pending && *pending > tx->nonce)
+                stream.stream.reset(*pending);
+        }
+    } else {
+        ++result.transactions;
+        log_.debug("submitted", {{"destination", d.domain},
+                                 {"tx", to_hex(submission.attempt.tx_hash)},
+                                 {"nonce", tx->nonce},
+                                 {"messages", sending.size()}});
+    }
+    return sending.size();
+}
+
+// ----- confirm -----
+
+StageResult Relayer::confirm() {
+    StageResult result;
+    auto claimed =
+        queue_.claim(db::MessageState::kSubmitted, settings_.batch_size * settings_.transactions_per_pass * 2,
+                     settings_.owner, settings_.lease);
+    result.claimed = claimed.size();
+    std::map<Hash, std::vector<db::QueuedMessage>> by_tx;
+    std::vector<db::QueuedMessage> untracked;
+    for (auto& m : claimed) {
+        if (m.delivery_tx_hash) {
+            by_tx[*m.delivery_tx_hash].push_back(std::move(m));
+        } else {
+            untracked.push_back(std::move(m));
+        }
+    }
+    if (!untracked.empty()) send_back(untracked, "submitted without a recorded transaction", result);
+    for (auto& [hash, group] : by_tx) confirm_transaction(hash, std::move(group), result);
+    return result;
+}
+
+void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMessage> group,
+                                  StageResult& result) {
+    const auto attempt = db::find_attempt(work_, tx_hash);
+    if (!attempt) {
+        send_back(group, "its transaction " + to_hex(tx_hash) + " is not recorded", result);
+        return;
+    }
+    const DestinationChain* d = attempt->destination ? destination_of(*attempt->destination)
+                                                     : destination_of(group.front().message.destination);
+    if (d == nullptr) {
+        defer_all(group, 5s, "no client for the destination", result);
+        return;
+    }
+    const auto& a = attempt->attempt;
+    const auto all = db::attempts_at_nonce(work_, a.chain_id, a.signer, a.nonce);
+
+    chain::Batch batch;
+    std::vector<chain::Pending<std::optional<jsonrpc::Receipt>>> receipts;
+    for (const auto& at : all)
+        receipts.push_back(batch.add(chain::calls::transaction_receipt(at.attempt.tx_hash)));
+    auto head = batch.add(chain::calls::block_number());
+    auto mined_nonce = batch.add(chain::calls::nonce(a.signer, jsonrpc::BlockId(jsonrpc::BlockTag::kLatest)));
+    d->client->execute(batch);
+    if (!head.get() || !mined_nonce.get()) {
+        defer_all(group, 1s,
+                  "destination unreachable: " +
+                      (!head.get() ? head.get().error() : mined_nonce.get().error()).to_string(),
+                  result);
+        return;
+    }
+    std::optional<jsonrpc::Receipt> receipt;
+    const db::StoredAttempt* landed = nullptr;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        auto r = receipts[i].get();
+        if (r && *r) {
+            receipt = **r;
+            landed = &all[i];
+            break;
+        }
+    }
+
+    if (receipt) {
+        if (*head.get() + 1 < receipt->block_number + d->confirmations) {
+            defer_all(group, 500ms, "waiting for " + std::to_string(d->confirmations) + " confirmations",
+                      result);
+            return;
+        }
+        for (const auto& at : all) {
+            if (&at == landed) {
+                (void)db::set_tx_status(work_, at.attempt.tx_hash,
+                                        receipt->succeeded() ? "mined" : "reverted", receipt->block_number,
+                                        receipt->block_hash);
+            } else if (at.attempt.status == "pending") {
+                (void)db::set_tx_status(work_, at.attempt.tx_hash, "replaced");
+            }
+        }
+        if (!receipt->succeeded()) {
+            send_back(group, "the delivery transaction " + to_hex(receipt->transaction_hash) + " reverted",
+                      result);
+            return;
+        }
+        // Each message's outcome from the batch's events.
+        std::map<Hash, std::optional<Bytes>> outcome;  // delivered: nullopt; rejected: the reason
+        for (const auto& log : receipt->logs) {
+            if (log.address != d->mailbox || log.topics.size() < 2) continue;
+            if (log.topics[0] == process_id_topic()) {
+                outcome[log.topics[1]] = std::nullopt;
+            } else if (log.topics[0] == process_failed_topic()) {
+                const auto decoded = abi::decode({abi::Type::bytes()}, log.data);
+                Bytes reason;
+                if (decoded && !decoded->empty()) {
+                    if (const auto* b = (*decoded)[0].get_if<Bytes>()) reason = *b;
+                }
+                outcome[log.topics[1]] = reason;
+            }
+        }
+        std::vector<db::Advance> delivered;
+        std::vector<db::QueuedMessage>
+            unknown;  // no event: delivered before (AlreadyDelivered), or not at all
+        for (auto& m : group) {
+            const auto o = outcome.find(m.id);
+            if (o == outcome.end()) {
+                unknown.push_back(std::move(m));
+            } else if (!o->second) {
+                delivered.push_back(
+                    db::Advance{m.id, db::MessageState::kDelivered, receipt->transaction_hash});
+            } else {
+                ++result.rejected;
+                const Classified c = classify_revert(*o->second);
+                const std::string why = "rejected in " + to_hex(receipt->transaction_hash) + ": " + c.reason;
+                if (c.permanent()) {
+                    if (queue_.dead_letter(m.id, settings_.owner, c.error_class, why)) ++result.dead_lettered;
+                } else {
+                    send_back(std::span(&m, 1), why, result);
+                }
+            }
+        }
+        if (!unknown.empty()) {
+            chain::Batch check;
+            std::vector<chain::Pending<Bytes>> answers;
+            for (const auto& m : unknown) {
+                jsonrpc::CallRequest call;
+                call.to = d->mailbox;
+                (void)abi::encode_call(call.data, delivered_function(), {abi::Value(m.id)});
+                answers.push_back(check.add(chain::calls::call(call, jsonrpc::BlockId())));
+            }
+            d->client->execute(check);
+            std::vector<db::QueuedMessage> missing;
+            for (std::size_t i = 0; i < unknown.size(); ++i) {
+                const auto word = answers[i].get();
+                if (!word) {
+                    defer_all(std::span(&unknown[i], 1), 1s, "delivered(id): " + word.error().to_string(),
+                              result);
+                } else if (word->size() == 32 && (*word)[31] == 1) {
+                    delivered.push_back(
+                        db::Advance{unknown[i].id, db::MessageState::kDelivered, std::nullopt});
+                } else {
+                    missing.push_back(std::move(unknown[i]));
+                }
+            }
+            if (!missing.empty()) send_back(missing, "not delivered by its batch", result);
+        }
+        result.advanced += queue_.advance(delivered, settings_.owner).advanced;
+        return;
+    }
+
+    // No receipt for any attempt at this nonce.
+    if (*mined_nonce.get() > a.nonce) {
+        // The chain has used the nonce for something else, or a receipt lags: wait a little, then resend.
+        const int64_t newest_age = all.empty() ? attempt->age_ms : all.back().age_ms;
+        if (newest_age < settings_.displaced_after.count()) {
+            defer_all(group, 1s, "nonce used, no receipt yet", result);
+            return;
+        }
+        for (const auto& at : all) {
+            if (at.attempt.status == "pending") (void)db::set_tx_status(work_, at.attempt.tx_hash, "dropped");
+        }
+        send_back(group, "its nonce " + std::to_string(a.nonce) + " was used by another transaction", result);
+        return;
+    }
+    if (group.size() < a.message_ids.size()) {
+        // Some of its messages are held elsewhere (a paused route, another confirmer): nothing is
+        // re-sent for them from here.
+        defer_all(group, 1s, "waiting for the transaction", result);
+        return;
+    }
+    const db::StoredAttempt& newest = all.empty() ? *attempt : all.back();
+    const bool replace = newest.age_ms >= settings_.replace_after.count() && !newest.raw.empty();
+    const bool rebroadcast =
+        !replace && newest.age_ms >= settings_.rebroadcast_after.count() && !newest.raw.empty();
+    if (!replace && !rebroadcast) {
+        defer_all(group, 500ms, "waiting for the transaction", result);
+        return;
+    }
+    Bytes raw = newest.raw;
+    std::optional<db::Submission> replacement;
+    if (replace) {
+        ByteView view(newest.raw);
+        auto tx = decode_transaction(view);
+        if (tx) {
+            const u256 bump = u256(100 + std::max<uint32_t>(settings_.fee_bump_percent, 10));
+            tx->max_fee_per_gas = tx->max_fee_per_gas * bump / u256(100) + u256(1);
+            tx->max_priority_fee_per_gas = tx->max_priority_fee_per_gas * bump / u256(100) + u256(1);
+            if (tx->max_fee_per_gas <= settings_.max_fee_per_gas && sign(*tx, key_)) {
+                replacement.emplace();
+                replacement->attempt = newest.attempt;
+                replacement->attempt.tx_hash = transaction_hash(*tx);
+                replacement->attempt.max_fee_per_gas = tx->max_fee_per_gas;
+                replacement->attempt.max_priority_fee_per_gas = tx->max_priority_fee_per_gas;
+                replacement->attempt.status = "pending";
+                encode(replacement->raw, *tx);
+                replacement->destination = d->domain;
+                raw = replacement->raw;
+            }
+        }
+    }
+    db::RouteGate gate(gate_, routes_of(group));
+    if (!gate.paused().empty()) {
+        gate.release();
+        defer_all(group, 1s, "route paused", result);
+        return;
+    }
+    if (replacement) db::record_replacement(work_, *replacement);
+    const auto sent = d->client->send_raw_transaction(raw);
+    gate.release();
+    if (sent || is_already_known(sent.error())) {
+        if (replacement) {
+            ++result.transactions;
+            log_.info("replaced a stuck transaction",
+                      {{"nonce", a.nonce},
+                       {"tx", to_hex(replacement->attempt.tx_hash)},
+                       {"max_fee_per_gas", to_decimal(replacement->attempt.max_fee_per_gas)}});
+        } else {
+            ++result.transactions;
+        }
+    } else {
+        log_.debug("re-broadcast refused", {{"nonce", a.nonce}, {"error", sent.error().to_string()}});
+    }
+    defer_all(group, 1s, "waiting for the transaction", result);
+}
+
+}  // namespace causeway::relayer
