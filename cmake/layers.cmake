@@ -14,7 +14,7 @@ set(CAUSEWAY_LAYERS
   "chain:core"
   "devnet:core,light_clients,db,chain,logging,os"
   "commands:core,light_clients,db,chain"
-  # Planned: the daemons' libraries (relayer and validator, router) and the metric catalogue.
+  # The daemons' libraries (relayer and validator; router planned) and the metric catalogue.
   "monitoring:core"
   "relayer:core,light_clients,db,chain,logging,http,monitoring"
   "router:core,light_clients,db,chain,logging,http,monitoring"

@@ -124,6 +124,19 @@ std::vector<StoredAttempt> attempts_at_nonce(Connection& conn, uint64_t chain_id
     });
 }
 
+std::vector<StoredAttempt> attempts_for_message(Connection& conn, const Hash& message_id) {
+    return sql::guarded("read transaction attempts", [&] {
+        pqxx::read_transaction tx(conn.raw());
+        std::vector<StoredAttempt> out;
+        for (const auto& row :
+             tx.exec_params("SELECT " + std::string(kAttemptColumns) +
+                                " FROM tx_attempts WHERE $1::bytea = ANY (message_ids) ORDER BY id",
+                            sql::bytea(message_id)))
+            out.push_back(read_attempt(row));
+        return out;
+    });
+}
+
 std::size_t send_back_to_submit(Connection& conn, std::span<const Hash> ids, std::string_view owner,
                                 std::string_view reason) {
     if (ids.empty()) return 0;

@@ -50,6 +50,9 @@ struct StoredAttempt {
 [[nodiscard]] std::vector<StoredAttempt> attempts_at_nonce(Connection& conn, uint64_t chain_id,
                                                            const Address& signer, uint64_t nonce);
 
+// Every attempt that carried `message_id`, oldest first (a scan: for inspection, not the hot path).
+[[nodiscard]] std::vector<StoredAttempt> attempts_for_message(Connection& conn, const Hash& message_id);
+
 // The messages of a transaction that never landed (dropped, or its nonce taken by another): back
 // from `submitted` to `verified`, to be submitted again; `reason` is kept as their last error. Only
 // messages this owner leases move. Returns how many.

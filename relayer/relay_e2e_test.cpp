@@ -5,10 +5,13 @@
 // the messages per direction (default 200; `make bench` runs 1,000).
 #include <signal.h>
 
+#include <httplib.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <pqxx/pqxx>

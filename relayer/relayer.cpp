@@ -133,6 +133,28 @@ void Relayer::defer_all(std::span<const db::QueuedMessage> messages, std::chrono
     }
 }
 
+bool Relayer::dead_letter(const db::QueuedMessage& m, db::ErrorClass error_class, const std::string& why,
+                          StageResult& result) {
+    if (!queue_.dead_letter(m.id, settings_.owner, error_class, why)) return false;
+    ++result.dead_lettered;
+    result.dead_letters.push_back(
+        MessageEnd{m.message.origin, m.message.destination, 0, std::string(db::to_string(error_class))});
+    return true;
+}
+
+std::map<uint32_t, uint64_t> Relayer::nonce_gaps() {
+    std::map<uint32_t, uint64_t> out;
+    for (const auto& [domain, stream] : streams_) {
+        if (!stream) continue;
+        const DestinationChain* d = destination_of(domain);
+        const auto mined = d->client->nonce(key_.address(), jsonrpc::BlockId::latest());
+        if (!mined) continue;
+        const uint64_t next = stream->stream.peek();
+        out[domain] = next > *mined ? next - *mined : 0;
+    }
+    return out;
+}
+
 void Relayer::send_back(std::span<const db::QueuedMessage> messages, std::string_view reason,
                         StageResult& result) {
     const auto ids = ids_of(messages);
@@ -153,17 +175,17 @@ StageResult Relayer::prepare() {
     for (auto& m : claimed) {
         const RelayRoute* route = route_of(m);
         if (route == nullptr || destination_of(m.message.destination) == nullptr) {
-            if (queue_.dead_letter(m.id, settings_.owner, db::ErrorClass::kUnknownRoute,
-                                   "no route " + std::to_string(m.message.origin) + " -> " +
-                                       std::to_string(m.message.destination) + " is configured"))
-                ++result.dead_lettered;
+            (void)dead_letter(m, db::ErrorClass::kUnknownRoute,
+                              "no route " + std::to_string(m.message.origin) + " -> " +
+                                  std::to_string(m.message.destination) + " is configured",
+                              result);
             continue;
         }
         if (!route->pairs.contains({m.message.sender, m.message.recipient})) {
-            if (queue_.dead_letter(m.id, settings_.owner, db::ErrorClass::kInvalidMessage,
-                                   "sender " + to_hex(m.message.sender) + " and recipient " +
-                                       to_hex(m.message.recipient) + " are not a pair this route relays"))
-                ++result.dead_lettered;
+            (void)dead_letter(m, db::ErrorClass::kInvalidMessage,
+                              "sender " + to_hex(m.message.sender) + " and recipient " +
+                                  to_hex(m.message.recipient) + " are not a pair this route relays",
+                              result);
             continue;
         }
         candidates.emplace_back(std::move(m), route);
@@ -244,8 +266,7 @@ StageResult Relayer::prepare() {
                 // Someone delivered it: nothing left to do, and nothing of ours paid for it.
                 verified.push_back(db::Advance{m.id, db::MessageState::kDelivered, std::nullopt});
             } else if (c.permanent()) {
-                if (queue_.dead_letter(m.id, settings_.owner, c.error_class, "simulation: " + c.reason))
-                    ++result.dead_lettered;
+                (void)dead_letter(m, c.error_class, "simulation: " + c.reason, result);
             } else {
                 const auto r = queue_.retry(m.id, settings_.owner, c.error_class, "simulation: " + c.reason);
                 if (r.outcome == db::RetryResult::Outcome::kDeadLettered) {
@@ -443,6 +464,14 @@ StageResult Relayer::confirm() {
 
 void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMessage> group,
                                   StageResult& result) {
+    struct Observed {
+        uint32_t origin;
+        uint32_t destination;
+        db::Timestamp seconds_since;
+    };
+    std::map<Hash, Observed> when_observed;
+    for (const auto& m : group)
+        when_observed[m.id] = Observed{m.message.origin, m.message.destination, m.observed_at};
     const auto attempt = db::find_attempt(work_, tx_hash);
     if (!attempt) {
         send_back(group, "its transaction " + to_hex(tx_hash) + " is not recorded", result);
@@ -532,7 +561,7 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
                 const Classified c = classify_revert(*o->second);
                 const std::string why = "rejected in " + to_hex(receipt->transaction_hash) + ": " + c.reason;
                 if (c.permanent()) {
-                    if (queue_.dead_letter(m.id, settings_.owner, c.error_class, why)) ++result.dead_lettered;
+                    (void)dead_letter(m, c.error_class, why, result);
                 } else {
                     send_back(std::span(&m, 1), why, result);
                 }
@@ -563,7 +592,17 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
             }
             if (!missing.empty()) send_back(missing, "not delivered by its batch", result);
         }
-        result.advanced += queue_.advance(delivered, settings_.owner).advanced;
+        const auto advanced = queue_.advance(delivered, settings_.owner);
+        result.advanced += advanced.advanced;
+        const std::set<Hash> lost(advanced.lost.begin(), advanced.lost.end());
+        const auto now = std::chrono::system_clock::now();
+        for (const auto& d : delivered) {
+            const auto w = when_observed.find(d.id);
+            if (lost.contains(d.id) || w == when_observed.end()) continue;
+            result.delivered.push_back(
+                MessageEnd{w->second.origin, w->second.destination,
+                           std::chrono::duration<double>(now - w->second.seconds_since).count(), ""});
+        }
         return;
     }
 

@@ -78,15 +78,25 @@ struct RelayerSettings {
     std::chrono::milliseconds displaced_after{10'000};
 };
 
+// One message's end, for the metrics.
+struct MessageEnd {
+    uint32_t origin = 0;
+    uint32_t destination = 0;
+    double seconds = 0;  // observed to delivered (deliveries)
+    std::string reason;  // the error class (dead letters)
+};
+
 struct StageResult {
     std::size_t claimed = 0;
-    std::size_t advanced = 0;       // prepare: verified; submit: submitted; confirm: delivered
-    std::size_t deferred = 0;       // not ready, put back without an attempt
-    std::size_t retried = 0;        // failed, backing off
-    std::size_t dead_lettered = 0;  // permanent failures
-    std::size_t sent_back = 0;      // confirm: back to submit
-    std::size_t transactions = 0;   // submit: broadcast; confirm: replaced or re-broadcast
-    std::size_t rejected = 0;       // confirm: rejected by the destination inside a batch
+    std::size_t advanced = 0;              // prepare: verified; submit: submitted; confirm: delivered
+    std::size_t deferred = 0;              // not ready, put back without an attempt
+    std::size_t retried = 0;               // failed, backing off
+    std::size_t dead_lettered = 0;         // permanent failures
+    std::size_t sent_back = 0;             // confirm: back to submit
+    std::size_t transactions = 0;          // submit: broadcast; confirm: replaced or re-broadcast
+    std::size_t rejected = 0;              // confirm: rejected by the destination inside a batch
+    std::vector<MessageEnd> delivered;     // confirmed delivered by this pass
+    std::vector<MessageEnd> dead_letters;  // dead-lettered by this pass
 };
 
 class Relayer {
@@ -107,6 +117,8 @@ class Relayer {
     // The destinations whose nonce stream this replica owns (it submits there).
     [[nodiscard]] std::vector<uint32_t> submitting_to() const;
     [[nodiscard]] db::Connection& connection() noexcept { return work_; }
+    // Per destination this replica submits to: nonces recorded but not yet mined on the chain.
+    [[nodiscard]] std::map<uint32_t, uint64_t> nonce_gaps();
 
   private:
     struct Stream;
@@ -117,6 +129,8 @@ class Relayer {
                              StageResult& result);
     void confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMessage> group, StageResult& result);
     void send_back(std::span<const db::QueuedMessage> messages, std::string_view reason, StageResult& result);
+    bool dead_letter(const db::QueuedMessage& m, db::ErrorClass error_class, const std::string& why,
+                     StageResult& result);
     void defer_all(std::span<const db::QueuedMessage> messages, std::chrono::milliseconds wait,
                    std::string_view reason, StageResult& result);
 

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <thread>
@@ -11,7 +13,10 @@
 #include "chain/json_rpc_client.hpp"
 #include "core/hex.hpp"
 #include "db/migrate.hpp"
+#include "db/routes.hpp"
 #include "http/server.hpp"
+#include "monitoring/metrics.hpp"
+#include "relayer/admin_api.hpp"
 #include "relayer/relayer.hpp"
 #include "relayer/watcher.hpp"
 
@@ -21,14 +26,39 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-std::unique_ptr<chain::FailoverClient> client_for(const ChainSettings& chain) {
+// Each request counted, timed and, when the endpoint failed, counted as an error, per endpoint.
+std::unique_ptr<chain::FailoverClient> client_for(const ChainSettings& chain, monitoring::Metrics& metrics) {
     std::vector<std::unique_ptr<chain::ChainClient>> endpoints;
     for (const auto& url : chain.rpc) {
         auto created = chain::HttpJsonRpcClient::create(url);
         if (!created) throw ConfigError(chain.name + ": " + created.error());
         endpoints.push_back(std::move(*created));
     }
-    return std::make_unique<chain::FailoverClient>(std::move(endpoints));
+    const std::string name = chain.name;
+    return std::make_unique<chain::FailoverClient>(
+        std::move(endpoints), chain::FailoverSettings{}, [&metrics, name](const chain::CallRecord& call) {
+            const monitoring::Labels labels{{"chain", name}, {"endpoint", call.endpoint}};
+            metrics.add("causeway_rpc_requests_total", labels);
+            metrics.observe("causeway_rpc_request_duration_seconds", labels, call.seconds);
+            if (call.fault) metrics.add("causeway_rpc_errors_total", labels);
+        });
+}
+
+// $CAUSEWAY_ADMIN_TOKEN, else the first line of the configured file.
+std::optional<std::string> admin_token(const RelayerConfig& config) {
+    if (const char* t = std::getenv("CAUSEWAY_ADMIN_TOKEN"); t != nullptr && *t != '\0')
+        return std::string(t);
+    if (!config.admin_token_file) return std::nullopt;
+    std::ifstream in(*config.admin_token_file);
+    std::string token;
+    if (!in || !std::getline(in, token) || token.empty())
+        throw ConfigError(config.file.string() + ": admin_token_file: cannot read a token from " +
+                          config.admin_token_file->string());
+    return token;
+}
+
+std::string domain_text(uint32_t d) {
+    return std::to_string(d);
 }
 
 std::string default_replica() {
@@ -57,8 +87,10 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
         (void)db::migrate(conn);
     }
 
+    monitoring::Metrics metrics;
+    metrics.set("causeway_up", {{"stage", "relayer"}}, 1);
     std::map<uint32_t, std::unique_ptr<chain::FailoverClient>> clients;
-    for (const auto& chain : config.chains) clients[chain.domain] = client_for(chain);
+    for (const auto& chain : config.chains) clients[chain.domain] = client_for(chain, metrics);
 
     std::vector<RelayRoute> routes;
     std::set<uint32_t> origins;
@@ -115,22 +147,86 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
         return s;
     };
 
-    std::atomic<bool> ready{false};
+    Readiness readiness;
     http::ServerSettings server_settings;
     server_settings.host = config.listen_host;
     server_settings.port = config.listen_port;
+    server_settings.token = admin_token(config);
     http::Server server(server_settings);
-    server.get("/healthz", [](const http::Request&) {
-        return http::json_response(boost::json::object{{"ok", true}});
-    });
-    server.get("/readyz", [&](const http::Request&) {
-        const bool ok = ready.load();
-        return http::json_response(boost::json::object{{"ready", ok}}, ok ? 200 : 503);
-    });
+    serve_admin(server, AdminContext{db_options, &metrics, &readiness});
     const auto port = server.start();
+
+    // Gauges from the database and the chains, every few seconds.
+    const auto refresh_metrics = [&](Session& session) {
+        db::Queue queue(session.relayer->connection());
+        metrics.clear("causeway_messages");
+        metrics.clear("causeway_queue_oldest_age_seconds");
+        for (const auto& c : queue.counts()) {
+            const monitoring::Labels labels{{"origin", domain_text(c.origin)},
+                                            {"destination", domain_text(c.destination)},
+                                            {"stage", std::string(db::to_string(c.state))}};
+            metrics.set("causeway_messages", labels, static_cast<double>(c.count));
+            metrics.set("causeway_queue_oldest_age_seconds", labels, c.oldest_age_seconds);
+        }
+        for (const auto& r : db::list_routes(session.relayer->connection())) {
+            const std::string o = domain_text(r.origin);
+            const std::string d = domain_text(r.destination);
+            metrics.set("causeway_route_paused", {{"origin", o}, {"destination", d}}, r.paused ? 1 : 0);
+            if (r.tokens)
+                metrics.set("causeway_route_limit_headroom",
+                            {{"origin", o}, {"destination", d}, {"reason", "rate_tokens"}}, *r.tokens);
+            if (r.limits.daily_cap) {
+                const u256 left =
+                    *r.limits.daily_cap > r.admitted_24h ? *r.limits.daily_cap - r.admitted_24h : u256(0);
+                metrics.set("causeway_route_limit_headroom",
+                            {{"origin", o}, {"destination", d}, {"reason", "daily_cap_notional"}},
+                            std::stod(to_decimal(left)));
+            }
+        }
+        const std::string signer = to_checksum_hex(key.address());
+        std::map<std::string, bool> chains_up;
+        std::map<std::string, std::string> problems;
+        for (const auto& c : config.chains) {
+            auto& client = *clients.at(c.domain);
+            chain::Batch batch;
+            auto price = batch.add(chain::calls::gas_price());
+            auto balance = batch.add(chain::calls::balance(key.address(), jsonrpc::BlockId::latest()));
+            client.execute(batch);
+            chains_up[c.name] = price.get().has_value();
+            if (!price.get()) {
+                problems[c.name] = price.get().error().to_string();
+                continue;
+            }
+            metrics.set("causeway_gas_price_wei", {{"chain", c.name}}, std::stod(to_decimal(*price.get())));
+            if (balance.get())
+                metrics.set("causeway_signer_balance_wei", {{"chain", c.name}, {"signer", signer}},
+                            std::stod(to_decimal(*balance.get())));
+        }
+        for (const auto& [domain, gap] : session.relayer->nonce_gaps())
+            metrics.set("causeway_nonce_gap",
+                        {{"chain", config.chain_by_domain(domain)->name}, {"signer", signer}},
+                        static_cast<double>(gap));
+        const std::lock_guard lock(readiness.mutex);
+        readiness.chains = std::move(chains_up);
+        readiness.chain_problems = std::move(problems);
+    };
+    const auto record = [&](const StageResult& r) {
+        for (const auto& d : r.delivered) {
+            const monitoring::Labels labels{{"origin", domain_text(d.origin)},
+                                            {"destination", domain_text(d.destination)}};
+            metrics.add("causeway_messages_delivered_total", labels);
+            metrics.observe("causeway_delivery_latency_seconds", labels, d.seconds);
+        }
+        for (const auto& f : r.dead_letters) {
+            metrics.add("causeway_messages_failed_total", {{"origin", domain_text(f.origin)},
+                                                           {"destination", domain_text(f.destination)},
+                                                           {"reason", f.reason}});
+        }
+    };
 
     std::unique_ptr<Session> session;
     auto retry_at = Clock::now();
+    auto next_metrics = Clock::now();
     log.info("relayer started", {{"replica", replica},
                                  {"signer", to_checksum_hex(key.address())},
                                  {"api", "http://" + config.listen_host + ":" + std::to_string(port)},
@@ -143,10 +239,10 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
             }
             try {
                 session = open_session();
-                ready = true;
+                readiness.database = true;
                 log.info("database connected");
             } catch (const db::Error& e) {
-                ready = false;
+                readiness.database = false;
                 log.warn("database unreachable: retrying", {{"error", e.what()}});
                 retry_at = Clock::now() + 1s;
                 continue;
@@ -159,7 +255,12 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                 if (!step) {
                     log.warn("watcher", {{"stream", Watcher::stream_name(w->settings().mailbox)},
                                          {"error", step.error().message}});
-                } else if (*step && (*step)->reorg) {
+                } else if (*step && (*step)->enqueued.inserted > 0) {
+                    metrics.add("causeway_messages_observed_total",
+                                {{"origin", domain_text(w->settings().domain)}},
+                                static_cast<double>((*step)->enqueued.inserted));
+                }
+                if (step && *step && (*step)->reorg) {
                     log.warn("reorg on the origin",
                              {{"orphaned", (*step)->orphaned}, {"fork", (*step)->fork.value_or(0)}});
                 }
@@ -167,6 +268,13 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
             const auto p = session->relayer->prepare();
             const auto s = session->relayer->submit();
             const auto c = session->relayer->confirm();
+            record(p);
+            record(s);
+            record(c);
+            if (Clock::now() >= next_metrics) {
+                refresh_metrics(*session);
+                next_metrics = Clock::now() + 2s;
+            }
             if (p.advanced + s.advanced + c.advanced + p.dead_lettered + c.dead_lettered + c.sent_back > 0) {
                 log.info("pass", {{"verified", p.advanced},
                                   {"submitted", s.advanced},
@@ -182,7 +290,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                 (void)session->listener->take_payloads();
             }
         } catch (const db::Error& e) {
-            ready = false;
+            readiness.database = false;
             log.error("database failure: reconnecting", {{"error", e.what()}});
             session.reset();
             retry_at = Clock::now() + 500ms;
