@@ -66,6 +66,20 @@ void add_devnet_command(CLI::App& app, Command& selected) {
         ->check(CLI::Range(0u, 8u));
     up->callback(
         [&selected, o] { selected = reported([o] { return devnet::devnet_up(o->options(), std::cout); }); });
+    auto restart_part = std::make_shared<std::string>();
+    auto restart_kill = std::make_shared<bool>(false);
+    auto* restart = devnet->add_subcommand(
+        "restart", "Stop one part of the devnet and start it again (postgres, validator-N, relayer-N)");
+    common(restart);
+    restart->add_option("part", *restart_part, "postgres, validator-1..3 or relayer-1..N")->required();
+    restart->add_flag("--kill", *restart_kill, "SIGKILL it (a crash) instead of stopping it cleanly");
+    restart->callback([&selected, o, restart_part, restart_kill] {
+        selected = reported([o, restart_part, restart_kill] {
+            return devnet::devnet_restart(
+                o->options(), *restart_part,
+                *restart_kill ? devnet::RestartSignal::kKill : devnet::RestartSignal::kTerm, std::cout);
+        });
+    });
     auto* status = devnet->add_subcommand("status", "Check each part; exit 0 when all are healthy");
     common(status);
     status->callback([&selected, o] {

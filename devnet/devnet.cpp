@@ -174,6 +174,15 @@ struct Postgres {
     std::string url;
 };
 
+// The server of the devnet's cluster (fsync off: a devnet's data is throwaway).
+pid_t spawn_postgres(const fs::path& dir, const fs::path& data, int port) {
+    return os::spawn(
+        as_server_user({(pg_bin() / "postgres").string(), "-D", data.string(), "-p", std::to_string(port),
+                        "-k", (dir / "postgres" / "sock").string(), "-c", "listen_addresses=127.0.0.1", "-c",
+                        "fsync=off", "-c", "synchronous_commit=off"}),
+        std::filesystem::path(log_path(dir, "postgres")));
+}
+
 // A cluster of its own in DIR/postgres, started (not yet accepting logins).
 Postgres start_postgres(const fs::path& dir, Started& started) {
     const fs::path pg_dir = dir / "postgres";
@@ -193,11 +202,7 @@ Postgres start_postgres(const fs::path& dir, Started& started) {
                                             "causeway", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"}));
     if (initdb.exit_code != 0) throw DevnetError("initdb failed:\n" + initdb.out);
     pg.port = os::free_loopback_port();
-    pg.pid = os::spawn(
-        as_server_user({(pg_bin() / "postgres").string(), "-D", pg.data.string(), "-p",
-                        std::to_string(pg.port), "-k", (pg_dir / "sock").string(), "-c",
-                        "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off"}),
-        std::filesystem::path(log_path(dir, "postgres")));
+    pg.pid = spawn_postgres(dir, pg.data, pg.port);
     started.add(pg.pid, SIGINT);
     pg.url = "postgresql://causeway@127.0.0.1:" + std::to_string(pg.port) + "/causeway";
     return pg;
@@ -482,6 +487,52 @@ int devnet_down(const DevnetOptions& o, Folder folder, std::ostream& out) {
     out << "devnet down: stopped " << pids.size() << " processes; ports " << ports.size() << " free"
         << (folder == Folder::kKeep ? "; kept " + o.dir.string() : "") << std::endl;
     return 0;
+}
+
+int devnet_restart(const DevnetOptions& o, const std::string& part, RestartSignal how, std::ostream& out) {
+    auto manifest = read_manifest(o.dir);
+    if (!manifest)
+        throw DevnetError("no devnet in " + o.dir.string() + " (start one with `causeway devnet up`)");
+    const auto start = Clock::now();
+    const int stop_signal = how == RestartSignal::kKill ? SIGKILL : SIGTERM;
+    if (part == "postgres") {
+        auto& pg = manifest->at("postgres").as_object();
+        const auto pid = static_cast<pid_t>(pg.at("pid").to_number<int64_t>());
+        const int port = static_cast<int>(pg.at("port").to_number<int64_t>());
+        // SIGINT: PostgreSQL's fast shutdown (SIGKILL: a crash, recovered from its WAL at start).
+        (void)os::stop(pid, how == RestartSignal::kKill ? SIGKILL : SIGINT, 20s);
+        if (how == RestartSignal::kKill) {
+            // The postmaster's children outlive a SIGKILLed postmaster for a moment and hold the port.
+            for (int i = 0; i < 100 && os::port_open(port); ++i) std::this_thread::sleep_for(100ms);
+        }
+        const pid_t fresh = spawn_postgres(o.dir, text_of(pg, "data"), port);
+        if (!os::wait_for_port(port, 20s, fresh))
+            throw DevnetError("PostgreSQL did not start again: see " + log_path(o.dir, "postgres"));
+        pg["pid"] = fresh;
+        write_manifest(o.dir, *manifest);
+        out << "postgres restarted in " << seconds_since(start) << " (pid " << fresh << ")" << std::endl;
+        return 0;
+    }
+    for (const char* kind : {"validators", "relayers"}) {
+        auto* list = manifest->if_contains(kind);
+        if (list == nullptr) continue;
+        for (auto& d : list->as_array()) {
+            auto& daemon = d.as_object();
+            if (text_of(daemon, "name") != part) continue;
+            (void)os::stop(static_cast<pid_t>(daemon.at("pid").to_number<int64_t>()), stop_signal, 20s);
+            const std::string command = std::string(kind) == "validators" ? "validator" : "relayer";
+            const pid_t fresh = os::spawn({self_executable().string(), command, "--config",
+                                           (o.dir / "config" / (part + ".yaml")).string()},
+                                          std::filesystem::path(log_path(o.dir, part)));
+            daemon["pid"] = fresh;
+            write_manifest(o.dir, *manifest);
+            wait_for_daemons(json::array{daemon});
+            out << part << " restarted in " << seconds_since(start) << " (pid " << fresh << ")" << std::endl;
+            return 0;
+        }
+    }
+    throw DevnetError("no part named " + part +
+                      " (postgres, validator-N or relayer-N; see `causeway devnet status`)");
 }
 
 }  // namespace causeway::devnet

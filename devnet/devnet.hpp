@@ -35,6 +35,11 @@ int devnet_up(const DevnetOptions& options, std::ostream& out);
 // 0 when every part is healthy, 1 otherwise (the report says which part fails); throws when DIR
 // holds no devnet.
 int devnet_status(const DevnetOptions& options, std::ostream& out);
+// Stops one part (postgres, validator-N, relayer-N) and starts it again with its own settings,
+// keeping the manifest right: the fault drills of the end-to-end tests, or an operator's.
+enum class RestartSignal : uint8_t { kTerm, kKill };
+int devnet_restart(const DevnetOptions& options, const std::string& part, RestartSignal how,
+                   std::ostream& out);
 // 0 when everything stopped and its ports are free (also when nothing was up).
 int devnet_down(const DevnetOptions& options, Folder folder, std::ostream& out);
 

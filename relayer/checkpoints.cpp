@@ -73,8 +73,15 @@ void serve_checkpoints(http::Server& server, CheckpointReader& reader) {
         std::optional<db::SignedCheckpoint> c;
         {
             const std::lock_guard lock(reader.mutex);
-            db::SignedCheckpointStore store(reader.conn, reader.validator);
-            c = index ? store.at(origin, *index) : store.latest(origin);
+            try {
+                if (!reader.conn) reader.conn.emplace(reader.open());
+                db::SignedCheckpointStore store(*reader.conn, reader.validator);
+                c = index ? store.at(origin, *index) : store.latest(origin);
+            } catch (const db::Error& e) {
+                reader.conn.reset();
+                throw http::ApiException(
+                    http::ApiError{503, 50301, "store_unavailable", e.what(), std::nullopt});
+            }
         }
         if (!c) {
             throw http::not_found("no checkpoint signed for origin " + std::to_string(origin) +

@@ -46,10 +46,12 @@ class CheckpointSigner {
 [[nodiscard]] boost::json::object checkpoint_json(const Address& validator, const db::SignedCheckpoint& c);
 
 // Reads the store for the HTTP handlers; each call under `mutex` (one connection, many threads).
+// The connection comes from `open` on first use and again after a failure (a database restart).
 struct CheckpointReader {
-    db::Connection& conn;
+    std::function<db::Connection()> open;
     Address validator;
-    std::mutex mutex;
+    std::mutex mutex{};
+    std::optional<db::Connection> conn{};
 };
 
 // GET /checkpoints/{origin}/{index} and /checkpoints/{origin}/latest (404 when nothing is signed

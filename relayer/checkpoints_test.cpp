@@ -86,8 +86,7 @@ TEST_CASE("the validator serves its checkpoints over HTTP", "[relayer][validator
     relayer::CheckpointSigner signer(conn, test_key("validator"));
     for (uint32_t i = 0; i < 3; ++i) (void)signer.sign(checkpoint(i));
 
-    auto reads = pg.connect();
-    relayer::CheckpointReader reader{reads, signer.address(), {}};
+    relayer::CheckpointReader reader{[&pg] { return pg.connect(); }, signer.address()};
     http::Server server(http::ServerSettings{});
     relayer::serve_checkpoints(server, reader);
     httplib::Client client("127.0.0.1", server.start());

@@ -203,32 +203,15 @@ TEST_CASE("messages are delivered exactly once while relayer replicas are SIGKIL
     const Chain b = chain_of(net, 902);
 
     // A replica killed is started again at once with its own file, as a supervisor would.
-    const auto& relayers = net.manifest().at("relayers").as_array();
-    std::vector<pid_t> original;
-    for (const auto& r : relayers) original.push_back(static_cast<pid_t>(r.at("pid").to_number<int64_t>()));
-    std::vector<std::unique_ptr<os::Child>> restarted(relayers.size());
     std::atomic<bool> done{false};
     int kills = 0;
     std::thread killer([&] {
-        std::size_t turn = 0;
-        while (!done) {
+        for (int turn = 0; !done; ++turn) {
             for (int i = 0; i < 30 && !done; ++i) std::this_thread::sleep_for(100ms);
             if (done) break;
-            const std::size_t r = turn++ % relayers.size();
-            if (restarted[r]) {
-                ::kill(restarted[r]->pid(), SIGKILL);
-                restarted[r].reset();
-            } else {
-                ::kill(original[r], SIGKILL);
-            }
-            ++kills;
-            os::SpawnOptions options;
-            options.log = net.dir() / "logs" / ("relayer-" + std::to_string(r + 1) + ".log");
-            restarted[r] = std::make_unique<os::Child>(
-                std::vector<std::string>{
-                    CAUSEWAY_BIN, "relayer", "--config",
-                    (net.dir() / "config" / ("relayer-" + std::to_string(r + 1) + ".yaml")).string()},
-                options);
+            const auto r = net.cli({"devnet", "restart", "--dir", net.dir().string(),
+                                    "relayer-" + std::to_string(turn % 2 + 1), "--kill"});
+            if (r.exit_code == 0) ++kills;
         }
     });
     Moves there, back;
@@ -314,4 +297,89 @@ TEST_CASE(
     CHECK(t.delivered == n);
     CHECK(t.duplicated == 0);
     check_relayer_record(net);
+}
+
+TEST_CASE("the daemons recover by themselves when PostgreSQL restarts mid-run", "[e2e][relayer][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const uint32_t n = messages_per_direction();
+    const Chain a = chain_of(net, 901);
+    const Chain b = chain_of(net, 902);
+
+    Moves there, back;
+    std::thread t1([&] { there = move(net, 901, 902, n, 0); });
+    std::thread t2([&] { back = move(net, 902, 901, n, 0); });
+    t1.join();
+    t2.join();
+    REQUIRE(there.ids.size() == n);
+    REQUIRE(back.ids.size() == n);
+    // Once deliveries have begun, the database goes away and comes back.
+    const auto until = std::chrono::steady_clock::now() + 120s;
+    while (process_events(*b.client, b.mailbox).empty() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(200ms);
+    const auto restarted = net.cli({"devnet", "restart", "--dir", net.dir().string(), "postgres"});
+    INFO(restarted.out);
+    REQUIRE(restarted.exit_code == 0);
+    WARN(restarted.out);
+    wait_delivered(there.ids, b, 300s);
+    wait_delivered(back.ids, a, 300s);
+    const auto ab = tally("901 -> 902 across a PostgreSQL restart", there.ids, b);
+    const auto ba = tally("902 -> 901 across a PostgreSQL restart", back.ids, a);
+    CHECK(ab.delivered == n);
+    CHECK(ba.delivered == n);
+    CHECK(ab.duplicated + ba.duplicated == 0);
+    check_relayer_record(net);
+    // Every daemon is still up: none gave up on the database.
+    const auto status = net.cli({"devnet", "status", "--dir", net.dir().string()});
+    INFO(status.out);
+    CHECK(status.exit_code == 0);
+}
+
+TEST_CASE("a validator killed and restarted mid-run never signs a second root for an index",
+          "[e2e][relayer][validator][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const uint32_t n = messages_per_direction();
+    const Chain b = chain_of(net, 902);
+
+    Moves there;
+    std::thread t1([&] { there = move(net, 901, 902, n, 0); });
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(4s);
+        const auto r = net.cli({"devnet", "restart", "--dir", net.dir().string(), "validator-2", "--kill"});
+        INFO(r.out);
+        REQUIRE(r.exit_code == 0);
+    }
+    t1.join();
+    REQUIRE(there.ids.size() == n);
+    wait_delivered(there.ids, b, 300s);
+    const auto t = tally("901 -> 902 with validator-2 SIGKILLed 3 times", there.ids, b);
+    CHECK(t.delivered == n);
+    CHECK(t.duplicated == 0);
+
+    // Each validator served one root per index, the same for all three (the Mailbox's), and the
+    // restarted one signed through to the last index.
+    std::map<uint32_t, Hash> roots;
+    std::size_t compared = 0;
+    for (const auto& v : net.manifest().at("validators").as_array()) {
+        const std::string api = text(v.at("api"));
+        for (uint32_t i = 0; i < n; i += std::max<uint32_t>(1, n / 20)) {
+            const auto r = http::get_json(api + "/checkpoints/901/" + std::to_string(i), 2s);
+            REQUIRE(r);
+            REQUIRE(r->status == 200);
+            const Hash root = hash_from_hex(text(r->body.at("root"))).value();
+            const auto [it, fresh] = roots.emplace(i, root);
+            CHECK(it->second == root);
+            ++compared;
+        }
+        const auto last = http::get_json(api + "/checkpoints/901/latest", 2s);
+        REQUIRE(last);
+        CHECK(last->body.at("index").to_number<uint32_t>() == n - 1);
+    }
+    CHECK(compared >= 3 * 20);
+    // And its store holds one row per index, intact (the restarts checked its hash chain).
+    auto conn =
+        db::Connection::open({text(net.manifest().at("postgres").at("url")), "validator_2", "e2e-test"});
+    pqxx::read_transaction tx(conn.raw());
+    CHECK(tx.exec1("SELECT count(*) - count(DISTINCT (origin, idx)) FROM signed_checkpoints")[0]
+              .as<int64_t>() == 0);
+    CHECK(tx.exec1("SELECT count(*) FROM signed_checkpoints WHERE origin = 901")[0].as<int64_t>() == n);
 }

@@ -26,9 +26,8 @@ PrivateKey key_of(const std::string& label) {
 struct FakeValidator {
     FakeValidator(test::Postgres& pg, const std::string& label, std::chrono::milliseconds delay = 0ms)
         : conn(pg.migrated()),
-          reads(pg.connect()),
           signer(conn, key_of(label)),
-          reader{reads, signer.address(), {}},
+          reader{[&pg] { return pg.connect(); }, signer.address()},
           server(http::ServerSettings{}) {
         if (delay > 0ms) {
             server.get(R"(/checkpoints/.*)", [delay, this](const http::Request&) -> http::Response {
@@ -41,7 +40,6 @@ struct FakeValidator {
         server.start();
     }
     db::Connection conn;
-    db::Connection reads;
     relayer::CheckpointSigner signer;
     relayer::CheckpointReader reader;
     http::Server server;

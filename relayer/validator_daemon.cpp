@@ -103,17 +103,28 @@ class OpStackVerifier {
 
 }  // namespace
 
+namespace {
+
+// What lives on the database connection: rebuilt whole when the database goes away (the store is
+// checked again each time, so a store tampered with meanwhile is refused too).
+struct Session {
+    db::Connection conn;
+    std::unique_ptr<CheckpointSigner> signer;
+    std::vector<std::unique_ptr<Watcher>> watchers;
+    std::unique_ptr<Validator> validator;
+};
+
+}  // namespace
+
 int run_validator(const ValidatorConfig& config, const PrivateKey& key, const log::Logger& log,
                   const std::atomic<bool>& stop) {
+    using namespace std::chrono_literals;
     // The validator's own schema, brought up to date: nothing else writes it.
     const db::ConnectOptions db_options{config.database_url, config.schema, "causeway-validator"};
-    auto conn = db::Connection::open(db_options);
-    (void)db::migrate(conn);
-    auto reads = db::Connection::open(db_options);
-
-    CheckpointSigner signer(conn, key);
-    const auto checked = signer.verify_store();
-    log.info("store checked", {{"validator", to_checksum_hex(signer.address())}, {"checkpoints", checked}});
+    {
+        auto conn = db::Connection::open(db_options);
+        (void)db::migrate(conn);
+    }
 
     std::map<std::string, std::unique_ptr<chain::FailoverClient>> clients;
     for (const auto& chain : config.chains) clients[chain.name] = client_for(chain);
@@ -137,8 +148,9 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
         }
     };
 
-    std::vector<std::unique_ptr<Watcher>> watchers;
+    // The verifiers outlive sessions: what they learned (when a message becomes final) stays.
     std::vector<ValidatorOrigin> origins;
+    std::vector<WatcherSettings> watched;
     for (const auto& chain : config.chains) {
         if (chain.family == ChainFamily::kL1) continue;
         chain::FailoverClient& l2 = *clients.at(chain.name);
@@ -148,7 +160,7 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
         w.mailbox = chain.contracts->mailbox;
         w.confirmations = chain.confirmations;
         w.start_block = chain.start_block;
-        watchers.push_back(std::make_unique<Watcher>(l2, conn, w));
+        watched.push_back(w);
         if (chain.family != ChainFamily::kOpStack) {
             log.warn("no light client for this chain family yet: its messages are not signed",
                      {{"chain", chain.name}, {"family", std::string(to_string(chain.family))}});
@@ -162,13 +174,31 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
         origins.push_back(ValidatorOrigin{chain.domain, chain.contracts->merkle_tree_hook,
                                           [verifier](const db::QueuedMessage& m) { return (*verifier)(m); }});
     }
-    Validator validator(conn, signer, std::move(origins));
+    const auto open_session = [&] {
+        auto s = std::make_unique<Session>(Session{db::Connection::open(db_options), nullptr, {}, nullptr});
+        s->signer = std::make_unique<CheckpointSigner>(s->conn, key);
+        const auto checked = s->signer->verify_store();
+        log.info("store checked",
+                 {{"validator", to_checksum_hex(s->signer->address())}, {"checkpoints", checked}});
+        // Each watcher reads its own chain.
+        for (const auto& chain : config.chains) {
+            if (chain.family == ChainFamily::kL1) continue;
+            for (const auto& w : watched) {
+                if (w.domain == chain.domain)
+                    s->watchers.push_back(std::make_unique<Watcher>(*clients.at(chain.name), s->conn, w));
+            }
+        }
+        s->validator = std::make_unique<Validator>(s->conn, *s->signer, origins);
+        return s;
+    };
+    // A store tampered with stops the start here.
+    auto session = open_session();
 
     http::ServerSettings server_settings;
     server_settings.host = config.listen_host;
     server_settings.port = config.listen_port;
     http::Server server(server_settings);
-    CheckpointReader reader{reads, signer.address(), {}};
+    CheckpointReader reader{[&db_options] { return db::Connection::open(db_options); }, key.address()};
     serve_checkpoints(server, reader);
     std::atomic<bool> ready{false};
     server.get("/healthz", [](const http::Request&) {
@@ -179,18 +209,34 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
         return http::json_response(boost::json::object{{"ready", ok}}, ok ? 200 : 503);
     });
     const auto port = server.start();
-    log.info("validator started", {{"validator", to_checksum_hex(signer.address())},
+    log.info("validator started", {{"validator", to_checksum_hex(key.address())},
                                    {"api", "http://" + config.listen_host + ":" + std::to_string(port)},
-                                   {"origins", watchers.size()}});
+                                   {"origins", watched.size()}});
 
     auto next_head = Clock::now();
+    auto retry_at = Clock::now();
     while (!stop) {
+        if (!session) {
+            if (Clock::now() < retry_at) {
+                std::this_thread::sleep_for(50ms);
+                continue;
+            }
+            try {
+                session = open_session();
+                log.info("database connected");
+            } catch (const db::Error& e) {
+                ready = false;
+                log.warn("database unreachable: retrying", {{"error", e.what()}});
+                retry_at = Clock::now() + 1s;
+                continue;
+            }
+        }
         try {
             if (Clock::now() >= next_head) {
                 refresh_head();
                 next_head = Clock::now() + config.trust.refresh;
             }
-            for (auto& w : watchers) {
+            for (auto& w : session->watchers) {
                 const auto step = w->step();
                 if (!step) {
                     log.warn("watcher", {{"stream", Watcher::stream_name(w->settings().mailbox)},
@@ -199,15 +245,19 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
                     log.warn("reorg on the origin", {{"orphaned", (*step)->orphaned}});
                 }
             }
-            const auto s = validator.step();
+            const auto s = session->validator->step();
             if (s.signed_checkpoints > 0) log.info("signed", {{"checkpoints", s.signed_checkpoints}});
             ready = tracker.head().has_value();
             if (s.verified + s.deferred + s.rejected + s.signed_checkpoints >= 50)
                 continue;  // more is due: no pause
         } catch (const db::Error& e) {
-            // The store refuses what would break the one-root rule, or the database is away: say so
-            // and try again (nothing was signed).
-            log.error("pass failed", {{"error", e.what()}});
+            // The database is away, or the store refuses what would break the one-root rule:
+            // nothing was signed. Start over on a fresh connection.
+            ready = false;
+            log.error("pass failed: reconnecting", {{"error", e.what()}});
+            session.reset();
+            retry_at = Clock::now() + 500ms;
+            continue;
         }
         const auto until = Clock::now() + std::chrono::milliseconds(200);
         while (!stop && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
