@@ -16,14 +16,17 @@
 #include <memory>
 #include <pqxx/pqxx>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "chain/json_rpc_client.hpp"
 #include "core/abi.hpp"
 #include "core/hex.hpp"
 #include "db/connection.hpp"
+#include "db/queue.hpp"
 #include "http/client.hpp"
 #include "os/process.hpp"
+#include "tests/support/anvil.hpp"
 #include "tests/support/devnet.hpp"
 
 using namespace causeway;
@@ -48,9 +51,10 @@ struct Moves {
 };
 
 // `devnet move-margin --count N --json` (and --wait S): the ids it dispatched.
-Moves move(const test::Devnet& net, uint32_t from, uint32_t to, uint32_t count, uint32_t wait_s) {
+Moves move(const test::Devnet& net, uint32_t from, uint32_t to, uint32_t count, uint32_t wait_s,
+           uint32_t amount = 1) {
     const auto r = net.cli({"devnet", "move-margin", "--dir", net.dir().string(), "--from",
-                            std::to_string(from), "--to", std::to_string(to), "--amount", "1", "--count",
+                            std::to_string(from), "--to", std::to_string(to), "--amount", std::to_string(amount), "--count",
                             std::to_string(count), "--wait", std::to_string(wait_s), "--json"});
     Moves m{{}, r.exit_code, r.out};
     if (r.out.empty()) return m;
@@ -382,4 +386,99 @@ TEST_CASE("a validator killed and restarted mid-run never signs a second root fo
     CHECK(tx.exec1("SELECT count(*) - count(DISTINCT (origin, idx)) FROM signed_checkpoints")[0]
               .as<int64_t>() == 0);
     CHECK(tx.exec1("SELECT count(*) FROM signed_checkpoints WHERE origin = 901")[0].as<int64_t>() == n);
+}
+
+TEST_CASE("a reorg on the origin: nothing from the dropped blocks is delivered, a re-included message is",
+          "[e2e][relayer][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const Chain a = chain_of(net, 901);
+    const Chain b = chain_of(net, 902);
+    auto conn = db::Connection::open({text(net.manifest().at("postgres").at("url")), "causeway", "e2e-test"});
+    const auto observed = [&](const Hash& id) {
+        const auto until = std::chrono::steady_clock::now() + 30s;
+        while (std::chrono::steady_clock::now() < until) {
+            if (db::find_message(conn, id)) return true;
+            std::this_thread::sleep_for(100ms);
+        }
+        return false;
+    };
+    // Two moves in two blocks, both seen by the relayer's watcher (one confirmation on the devnet).
+    const auto kept = move(net, 901, 902, 1, 0, 1);
+    REQUIRE(kept.ids.size() == 1);
+    REQUIRE(observed(kept.ids[0]));
+    const auto dropped = move(net, 901, 902, 1, 0, 2);
+    REQUIRE(dropped.ids.size() == 1);
+    REQUIRE(observed(dropped.ids[0]));
+    const uint64_t first_block = json::parse(kept.out.substr(0, kept.out.find('\n')))
+                                     .at("messages").as_array()[0].at("block").to_number<uint64_t>();
+    const uint64_t head = a.client->block_number().value();
+
+    // Every block from the first move's on is replaced; only the first move is mined again (the
+    // same call from the same state: the same message, at the same Mailbox nonce).
+    Bytes data;
+    REQUIRE(abi::encode_call(data, *abi::parse_function("moveMargin(uint32,uint256,bytes32)"),
+                             {abi::Value(uint32_t{902}), abi::Value(u256(1'000'000'000'000'000'000ull)),
+                              abi::Value(Bytes(Hash::left_padded(trader(net).view()).view()))}));
+    json::object tx{{"from", to_checksum_hex(trader(net))}, {"to", to_checksum_hex(a.vault)}, {"data", to_hex(data)},
+                    {"gas", "0x100000"}};
+    const auto reorg = a.client->request(chain::RpcCall{"anvil_reorg", json::array{head - first_block + 1,
+                                                                                     json::array{json::array{tx, 0}}}});
+    INFO((reorg ? std::string("ok") : reorg.error().to_string()));
+    REQUIRE(reorg);
+    CHECK(word_call(*a.client, a.mailbox, "dispatched(bytes32)", {abi::Value(Bytes(kept.ids[0].view()))}) == u256(1));
+    CHECK(word_call(*a.client, a.mailbox, "dispatched(bytes32)", {abi::Value(Bytes(dropped.ids[0].view()))}) ==
+          u256(0));
+
+    // The re-included message arrives; the dropped one does not, long after it could have.
+    wait_delivered(kept.ids, b, 120s);
+    const auto t = tally("901 -> 902 re-included after a reorg", kept.ids, b);
+    CHECK(t.delivered == 1);
+    std::this_thread::sleep_for(20s);
+    const auto d = tally("901 -> 902 dropped by a reorg", dropped.ids, b);
+    CHECK(d.delivered == 0);
+    const auto m = db::find_message(conn, dropped.ids[0]);
+    REQUIRE(m);
+    CHECK(m->state == db::MessageState::kOrphaned);
+}
+
+TEST_CASE("a lying L1 endpoint in a quorum of three changes nothing", "[e2e][validator][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const uint32_t n = std::max<uint32_t>(2, messages_per_direction() / 2);
+    const Chain b = chain_of(net, 902);
+    // Another chain under the L1's id, with blocks of its own: it answers every question, wrongly.
+    test::Anvil liar(test::AnvilOptions{900, 1, std::nullopt, {"--slots-in-an-epoch", "1"}});
+    const std::string l1 = text(net.manifest().at("chains").as_array()[0].at("rpc"));
+    const std::string l1_again = "http://localhost:" + l1.substr(l1.rfind(':') + 1);
+    // Each validator asks the L1 through three endpoints (two honest) and needs two to agree.
+    for (int v = 1; v <= 3; ++v) {
+        const auto file = net.dir() / "config" / ("validator-" + std::to_string(v) + ".yaml");
+        std::stringstream content;
+        content << std::ifstream(file).rdbuf();
+        std::string yaml = content.str();
+        const std::string one = "rpc: \"" + l1 + "\"";
+        const auto at = yaml.find(one);
+        REQUIRE(at != std::string::npos);
+        yaml.replace(at, one.size(), "rpc: [\"" + l1 + "\", \"" + l1_again + "\", \"" + liar.url() + "\"]");
+        const std::string trust = "trust: {quorum: 1, tag: finalized}";
+        const auto t = yaml.find(trust);
+        REQUIRE(t != std::string::npos);
+        yaml.replace(t, trust.size(), "trust: {quorum: 2, tag: finalized}");
+        std::ofstream(file) << yaml;
+        const auto r = net.cli({"devnet", "restart", "--dir", net.dir().string(), "validator-" + std::to_string(v)});
+        INFO(r.out);
+        REQUIRE(r.exit_code == 0);
+    }
+    const auto moved = move(net, 901, 902, n, 180);
+    INFO(moved.out);
+    CHECK(moved.exit_code == 0);
+    const auto t = tally("901 -> 902 with a lying L1 endpoint in each validator's quorum", moved.ids, b);
+    CHECK(t.delivered == n);
+    CHECK(t.duplicated == 0);
+    // Each validator named the liar.
+    for (int v = 1; v <= 3; ++v) {
+        std::stringstream log;
+        log << std::ifstream(net.dir() / "logs" / ("validator-" + std::to_string(v) + ".log")).rdbuf();
+        CHECK(log.str().find("disagrees with the quorum") != std::string::npos);
+        CHECK(log.str().find(std::to_string(liar.port())) != std::string::npos);
+    }
 }
