@@ -13,15 +13,6 @@ namespace {
 
 constexpr int kMaxLimit = 10'000;
 
-CLI::Validator id_validator() {
-    return CLI::Validator(
-        [](std::string& text) -> std::string {
-            const auto h = hash_from_hex(text);
-            return h ? std::string{} : "not a message id (0x and 64 hex digits): " + h.error().message();
-        },
-        "ID");
-}
-
 void add_list_command(CLI::App& messages, Command& selected) {
     struct Args {
         DbArgs db;

@@ -24,6 +24,15 @@ const char* env_or_null(const char* name) {
 
 }  // namespace
 
+CLI::Validator id_validator() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const auto h = hash_from_hex(text);
+            return h ? std::string{} : "not a message id (0x and 64 hex digits): " + h.error().message();
+        },
+        "ID");
+}
+
 void add_db_options(CLI::App* cmd, DbArgs& args) {
     cmd->add_option("--db", args.db,
                     "PostgreSQL URL, e.g. postgresql://user@host:5432/db (default: $" +

@@ -31,6 +31,8 @@ struct DbArgs {
 };
 
 void add_db_options(CLI::App* cmd, DbArgs& args);
+// A message id argument: 0x and 64 hex digits.
+[[nodiscard]] CLI::Validator id_validator();
 // From a parse callback, so that a missing database is a usage error (exit 2).
 void resolve_db(DbArgs& args);
 // A connection to the schema (the application name says which command it is).

@@ -7,6 +7,7 @@
 #include "cli/command.hpp"
 #include "cli/commands/verify_checkpoint.hpp"
 #include "cli/commands/verify_header.hpp"
+#include "cli/commands/verify_message.hpp"
 #include "cli/commands/verify_op_output.hpp"
 #include "cli/commands/verify_proof.hpp"
 #include "cli/options.hpp"
@@ -162,15 +163,46 @@ void add_checkpoint_command(CLI::App& verify, Command& selected) {
     });
 }
 
+void add_message_command(CLI::App& verify, Command& selected) {
+    struct Args {
+        DbArgs db;
+        std::string id;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* cmd = verify.add_subcommand(
+        "message", "Check again, from the database alone, what justified a message's delivery");
+    add_db_options(cmd, args->db);
+    cmd->add_option("id", args->id, "the message id (0x and 64 hex digits)")
+        ->required()
+        ->check(id_validator());
+    cmd->footer(
+        "Checks: the id recomputed from the stored message; the stored committee metadata against the "
+        "validator "
+        "set and threshold it was built for, as the destination's module checks it; its checkpoint against "
+        "the "
+        "stored one; once delivered, the mined delivery transaction. Exit 0 when all hold, 1 when one fails "
+        "(named).");
+    cmd->callback([args, &selected] {
+        const Hash id = *hash_from_hex(args->id);
+        resolve_db(args->db);
+        selected = guarded([args, id] {
+            auto conn = open_database(args->db);
+            return run_verify_message(conn, id, args->db.format(), std::cout);
+        });
+    });
+}
+
 }  // namespace
 
 void add_verify_command(CLI::App& app, Command& selected) {
-    CLI::App* verify = app.add_subcommand("verify", "Verify a header, proof, output root or checkpoint");
+    CLI::App* verify = app.add_subcommand(
+        "verify", "Verify a header, proof, output root, checkpoint or a delivered message");
     verify->require_subcommand(1);
     add_header_command(*verify, selected);
     add_proof_command(*verify, selected);
     add_op_output_command(*verify, selected);
     add_checkpoint_command(*verify, selected);
+    add_message_command(*verify, selected);
 }
 
 }  // namespace causeway::cli

@@ -234,6 +234,39 @@ std::vector<CheckpointSignature> checkpoint_signatures(Connection& conn, const S
     });
 }
 
+void record_delivery_evidence(Connection& conn, const DeliveryEvidence& e) {
+    sql::guarded("record delivery evidence", [&] {
+        pqxx::nontransaction tx(conn.raw());
+        tx.exec_params(
+            "INSERT INTO delivery_evidence (message_id, security_mode, metadata, validators, threshold)"
+            " VALUES ($1, $2, $3, $4::bytea[], $5) ON CONFLICT (message_id) DO UPDATE SET security_mode ="
+            " EXCLUDED.security_mode, metadata = EXCLUDED.metadata, validators = EXCLUDED.validators,"
+            " threshold = EXCLUDED.threshold, recorded_at = now()",
+            sql::bytea(e.message_id), e.security_mode, sql::bytea(e.metadata),
+            sql::bytea_array(e.validators, [](const Address& a) { return std::optional<ByteView>(a); }),
+            static_cast<int>(e.threshold));
+        return 0;
+    });
+}
+
+std::optional<DeliveryEvidence> delivery_evidence(Connection& conn, const Hash& message_id) {
+    return sql::guarded("read delivery evidence", [&]() -> std::optional<DeliveryEvidence> {
+        pqxx::read_transaction tx(conn.raw());
+        const auto rows = tx.exec_params(
+            "SELECT security_mode, metadata, threshold, v FROM delivery_evidence, unnest(validators)"
+            " WITH ORDINALITY AS u(v, n) WHERE message_id = $1 ORDER BY n",
+            sql::bytea(message_id));
+        if (rows.empty()) return std::nullopt;
+        DeliveryEvidence e;
+        e.message_id = message_id;
+        e.security_mode = rows[0][0].as<std::string>();
+        e.metadata = sql::read_bytea(rows[0][1]);
+        e.threshold = rows[0][2].as<std::size_t>();
+        for (const auto& row : rows) e.validators.push_back(sql::read_fixed<20>(row[3]));
+        return e;
+    });
+}
+
 std::map<Hash, CheckpointEvidence> checkpoint_evidence(Connection& conn, std::span<const Hash> message_ids) {
     std::map<Hash, CheckpointEvidence> out;
     if (message_ids.empty()) return out;

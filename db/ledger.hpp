@@ -96,6 +96,18 @@ struct CheckpointEvidence {
     StoredCheckpoint checkpoint;
     std::vector<CheckpointSignature> signatures;  // by validator address
 };
+// What justified a message's delivery on a committee route (see migration 0006).
+struct DeliveryEvidence {
+    Hash message_id;
+    std::string security_mode = "committee";
+    Bytes metadata;
+    std::vector<Address> validators;  // in set order
+    std::size_t threshold = 0;
+};
+// Records (or replaces, for a later submission) a message's evidence.
+void record_delivery_evidence(Connection& conn, const DeliveryEvidence& evidence);
+[[nodiscard]] std::optional<DeliveryEvidence> delivery_evidence(Connection& conn, const Hash& message_id);
+
 // The stored checkpoint and signatures of each message id that has them, in one read.
 std::map<Hash, CheckpointEvidence> checkpoint_evidence(Connection& conn, std::span<const Hash> message_ids);
 

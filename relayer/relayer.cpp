@@ -231,6 +231,12 @@ StageResult Relayer::prepare() {
                           sig.signature.begin());
                 db::add_checkpoint_signature(work_, checkpoint, sig);
             }
+            db::DeliveryEvidence evidence;
+            evidence.message_id = m.id;
+            evidence.metadata = collected->metadata;
+            evidence.threshold = route->committee.threshold;
+            for (const auto& v : route->committee.validators) evidence.validators.push_back(v.address);
+            db::record_delivery_evidence(work_, evidence);
             prepared.push_back(Prepared{std::move(m), std::move(collected->metadata)});
         }
     }

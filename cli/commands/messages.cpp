@@ -4,7 +4,9 @@
 
 #include "cli/commands/command_error.hpp"
 #include "core/hex.hpp"
+#include "db/ledger.hpp"
 #include "db/migrate.hpp"
+#include "db/submissions.hpp"
 
 namespace causeway::cli {
 namespace {
@@ -110,11 +112,59 @@ int messages_list(db::Connection& conn, const db::MessageFilter& filter, OutputF
     return 0;
 }
 
+// What justified the message (the relayer's stored evidence) and the transactions that carried it.
+json::object evidence_json(db::Connection& conn, const Hash& id) {
+    json::object out;
+    if (const auto e = db::delivery_evidence(conn, id)) {
+        json::array validators;
+        for (const auto& v : e->validators) validators.push_back(json::value(to_checksum_hex(v)));
+        json::object evidence{{"security_mode", e->security_mode},
+                              {"threshold", e->threshold},
+                              {"validators", validators},
+                              {"metadata", to_hex(ByteView(e->metadata))}};
+        const std::vector<Hash> ids = {id};
+        const auto stored = db::checkpoint_evidence(conn, ids);
+        if (const auto c = stored.find(id); c != stored.end()) {
+            json::array signers;
+            for (const auto& s : c->second.signatures)
+                signers.push_back(json::value(to_checksum_hex(s.validator)));
+            evidence["checkpoint"] =
+                json::object{{"origin", c->second.checkpoint.origin},
+                             {"merkle_tree_hook", to_hex(c->second.checkpoint.merkle_tree_hook)},
+                             {"index", c->second.checkpoint.index},
+                             {"root", to_hex(c->second.checkpoint.root)},
+                             {"signed_by", signers}};
+        }
+        out["evidence"] = evidence;
+    } else {
+        out["evidence"] = nullptr;
+    }
+    json::array txs;
+    for (const auto& a : db::attempts_for_message(conn, id)) {
+        txs.push_back(json::object{
+            {"tx_hash", to_hex(a.attempt.tx_hash)},
+            {"chain_id", a.attempt.chain_id},
+            {"nonce", a.attempt.nonce},
+            {"status", a.attempt.status},
+            {"messages", a.attempt.message_ids.size()},
+            {"max_fee_per_gas", to_decimal(a.attempt.max_fee_per_gas)},
+            {"mined_block_number", a.attempt.mined_block_number ? json::value(*a.attempt.mined_block_number)
+                                                                : json::value(nullptr)}});
+    }
+    out["transactions"] = txs;
+    return out;
+}
+
 int messages_inspect(db::Connection& conn, const Hash& id, OutputFormat format, std::ostream& out) {
     db::require_current_schema(conn);
     const auto m = db::find_message(conn, id);
     if (!m) throw CommandError("message " + to_hex(id) + " not found");
-    if (format == OutputFormat::kJson) return print_json(out, message_json(*m));
+    const json::object justification = evidence_json(conn, id);
+    if (format == OutputFormat::kJson) {
+        json::object all = message_json(*m);
+        for (const auto& [k, v] : justification) all[k] = v;
+        return print_json(out, all);
+    }
     const auto at = now();
     const auto when = [&](const std::optional<db::Timestamp>& t) -> std::string {
         return t ? format_time(*t) + " (" + format_relative(*t, at) + ")" : "-";
@@ -154,6 +204,52 @@ int messages_inspect(db::Connection& conn, const Hash& id, OutputFormat format, 
         {"updated_at", when(m->updated_at)},
     };
     for (const auto& [field, value] : lines) out << field << ": " << value << '\n';
+    // The path, then what justified it (`causeway verify message ID` checks it again).
+    out << "path (after observed):";
+    for (const auto& [name, t] :
+         {std::pair<const char*, std::optional<db::Timestamp>>{"verified", m->verified_at},
+          {"submitted", m->submitted_at},
+          {"delivered", m->delivered_at}}) {
+        if (!t) continue;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " %s +%.1f s", name,
+                      std::chrono::duration<double>(*t - m->observed_at).count());
+        out << buf;
+    }
+    out << '\n';
+    const auto& evidence = justification.at("evidence");
+    if (evidence.is_null()) {
+        out << "evidence: none stored yet\n";
+    } else {
+        const auto& e = evidence.as_object();
+        out << "evidence: " << e.at("security_mode").as_string().c_str() << ", "
+            << e.at("threshold").to_number<int64_t>() << " of " << e.at("validators").as_array().size()
+            << " validators (";
+        bool first = true;
+        for (const auto& v : e.at("validators").as_array()) {
+            out << (first ? "" : ", ") << v.as_string().c_str();
+            first = false;
+        }
+        out << ")\n";
+        if (const auto* c = e.if_contains("checkpoint")) {
+            out << "  checkpoint: origin " << c->at("origin").to_number<int64_t>() << ", index "
+                << c->at("index").to_number<int64_t>() << ", root " << c->at("root").as_string().c_str()
+                << "\n  signed by:";
+            for (const auto& s : c->at("signed_by").as_array()) out << " " << s.as_string().c_str();
+            out << "\n";
+        }
+    }
+    const auto& txs = justification.at("transactions").as_array();
+    if (txs.empty()) out << "transactions: none\n";
+    for (const auto& t : txs) {
+        const auto& o = t.as_object();
+        out << "transaction: " << o.at("tx_hash").as_string().c_str() << " on chain "
+            << o.at("chain_id").to_number<int64_t>() << ", nonce " << o.at("nonce").to_number<int64_t>()
+            << ", " << o.at("status").as_string().c_str();
+        if (!o.at("mined_block_number").is_null())
+            out << " in block " << o.at("mined_block_number").to_number<int64_t>();
+        out << " (" << o.at("messages").to_number<int64_t>() << " messages)\n";
+    }
     out.flush();
     return 0;
 }
