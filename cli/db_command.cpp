@@ -14,17 +14,26 @@ void add_db_command(CLI::App& app, Command& selected) {
     dbc->require_subcommand(1);
 
     auto migrate_args = std::make_shared<DbArgs>();
+    auto migrate_actor = std::make_shared<std::string>();
     CLI::App* migrate = dbc->add_subcommand(
         "migrate", "Apply the schema migrations this causeway carries (a no-op when up to date)");
     add_db_options(migrate, *migrate_args);
+    add_actor_option(migrate, *migrate_actor);
     migrate->footer(
-        "Exit 1, changing nothing, when the schema is newer than this causeway or an applied migration was"
-        " edited.");
-    migrate->callback([migrate_args, &selected] {
+        "A run that changes the schema writes an audit row (db.migrate) as the actor. Exit 1, changing "
+        "nothing,"
+        " when the schema is newer than this causeway or an applied migration was edited.");
+    migrate->callback([migrate_args, migrate_actor, &selected] {
         resolve_db(*migrate_args);
-        selected = guarded([migrate_args] {
+        std::string actor;
+        try {
+            actor = resolve_actor(*migrate_actor);
+        } catch (const CLI::ValidationError&) {
+            actor = "causeway db migrate";  // no login name: the command itself
+        }
+        selected = guarded([migrate_args, actor] {
             auto conn = open_database(*migrate_args);
-            return db_migrate(conn, migrate_args->format(), std::cout);
+            return db_migrate(conn, actor, migrate_args->format(), std::cout);
         });
     });
 

@@ -117,7 +117,7 @@ std::vector<std::string> apply_routines(Connection& conn, int version) {
 
 }  // namespace
 
-MigrationReport migrate(Connection& conn, int up_to) {
+MigrationReport migrate(Connection& conn, int up_to, std::optional<std::string_view> actor) {
     try {
         MigrationLock lock(conn);
         {
@@ -154,6 +154,22 @@ MigrationReport migrate(Connection& conn, int up_to) {
             report.to_version = m.version;
         }
         if (up_to >= latest_known()) report.routines = apply_routines(conn, report.to_version);
+        if (actor && report.to_version >= 1 && (!report.applied.empty() || !report.routines.empty())) {
+            const auto names = [](const std::vector<std::string>& items) {
+                std::string out = "[";
+                for (const auto& i : items) out += (out.size() > 1 ? ",\"" : "\"") + i + "\"";
+                return out + "]";
+            };
+            pqxx::work tx(conn.raw());
+            tx.exec_params(
+                "INSERT INTO audit_log (actor, action, target, after) VALUES ($1, 'db.migrate', $2, "
+                "$3::jsonb)",
+                std::string(*actor), "schema " + conn.schema(),
+                "{\"from\": " + std::to_string(report.from_version) + ", \"to\": " +
+                    std::to_string(report.to_version) + ", \"applied\": " + names(report.applied) +
+                    ", \"routines\": " + names(report.routines) + "}");
+            tx.commit();
+        }
         return report;
     } catch (const pqxx::failure& e) {
         throw Error(std::string("migrate: ") + e.what());

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,7 +55,12 @@ struct MigrationReport {
 // version (a versioned migration may have dropped or replaced them). They are written for the
 // newest schema, so a run that stops at an older version applies none: the older schema keeps
 // the definitions its own migrations gave it.
-MigrationReport migrate(Connection& conn, int up_to = std::numeric_limits<int>::max());
+//
+// With an actor (`causeway db migrate`, a daemon migrating its schema at start), a run that
+// changed the schema (a migration or a routine applied) writes an audit row ("db.migrate", the
+// schema, {from, to, applied, routines}).
+MigrationReport migrate(Connection& conn, int up_to = std::numeric_limits<int>::max(),
+                        std::optional<std::string_view> actor = std::nullopt);
 
 // The schema's version (0 when never migrated).
 int schema_version(Connection& conn);

@@ -169,6 +169,16 @@ void update_route(Connection& conn, const RouteUpdate& u, std::string_view actor
             " WHERE origin = $1 AND destination = $2 AND held_reason IS NOT NULL AND lease_owner IS NULL"
             " AND run_at > now() AND state NOT IN ('orphaned', 'failed_permanent') FOR UPDATE SKIP LOCKED)",
             static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
+        if (u.clear_daily_cap || u.daily_cap) {
+            // What the old cap held ends with it: its hold reasons and the release timers it
+            // started, which would otherwise run on under a new cap.
+            tx.exec_params(
+                "UPDATE messages SET cap_held_at = NULL, held_reason = CASE WHEN held_reason IN ('daily_cap',"
+                " 'exceeds_daily_cap') THEN NULL ELSE held_reason END, updated_at = now() WHERE id IN (SELECT"
+                " id FROM messages WHERE origin = $1 AND destination = $2 AND cap_held_at IS NOT NULL AND"
+                " limit_admitted_at IS NULL AND lease_owner IS NULL FOR UPDATE SKIP LOCKED)",
+                static_cast<int64_t>(u.origin), static_cast<int64_t>(u.destination));
+        }
         tx.exec_params(
             "INSERT INTO audit_log (actor, action, target, reason, before, after)"
             " VALUES ($1, 'route.update', $2, $3, $4::jsonb, $5::jsonb)",

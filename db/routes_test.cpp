@@ -1,4 +1,5 @@
 #include "db/routes.hpp"
+#include "core/hex.hpp"
 
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
@@ -675,4 +676,40 @@ TEST_CASE("upgrading a version-2 database: its pauses stand, held transfers get 
     REQUIRE(released.size() == 1);
     CHECK(released[0].id == huge.id);
     CHECK(route(db::list_routes(conn), 903, 902).admitted_24h == u256{0});
+}
+
+TEST_CASE("clearing a daily cap clears what the old cap held", "[db][routes]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    const auto sql = [&](const std::string& q) {
+        pqxx::nontransaction tx(conn.raw());
+        tx.exec(q);
+    };
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{100}}, "ops", "cap");
+    const auto fill = test_message(0, 901, 902, u256{90});
+    const auto over = test_message(1, 901, 902, u256{50});
+    REQUIRE(queue.enqueue(std::vector{fill}).inserted == 1);
+    REQUIRE(queue.claim(MessageState::kObserved, 10, "w", 30s).size() == 1);
+    REQUIRE(queue.enqueue(std::vector{over}).inserted == 1);
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    REQUIRE(db::find_message(conn, over.id)->held_reason == "daily_cap");
+    // Held for 20 hours under the old cap.
+    sql("UPDATE messages SET cap_held_at = now() - interval '20 hours' WHERE id = '\\x" +
+        causeway::to_hex(over.id, false) + "'");
+
+    db::update_route(conn, {.origin = 901, .destination = 902, .clear_daily_cap = true}, "ops",
+                     "lift the cap");
+    const auto lifted = db::find_message(conn, over.id);
+    CHECK(!lifted->held_reason);
+    CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE cap_held_at IS NOT NULL") == 0);
+    CHECK(*lifted->run_at <= db::test::db_now(conn));
+
+    // A new cap weighs it afresh: held again, with a full 24 hours from now, not the 4 left of the old
+    // cap's timer.
+    db::update_route(conn, {.origin = 901, .destination = 902, .daily_cap = u256{100}}, "ops", "a new cap");
+    CHECK(queue.claim(MessageState::kObserved, 10, "w", 30s).empty());
+    const auto held = db::find_message(conn, over.id);
+    CHECK(held->held_reason == "daily_cap");
+    CHECK(*held->run_at > db::test::db_now(conn) + 19h);
 }

@@ -157,3 +157,128 @@ TEST_CASE("a validator's config: each problem named with its file and key", "[re
     CHECK(error_of(dir.write("bad.yaml", "chains: ["))
               .starts_with((dir.path() / "bad.yaml").string() + ": not YAML"));
 }
+
+namespace {
+
+// The devnet's relayer file, with two L2s, their vaults and one committee route each way.
+const std::string kRelayer = R"(# a relayer replica
+replica: relayer-1
+database: "postgresql://causeway@127.0.0.1:5432/causeway"
+key_file: "/keys/relayer.key"
+admin_token_file: "/config/admin-token"
+listen: "127.0.0.1:9201"
+relay: {batch_size: 50, replace_after_ms: 15000, lease_ms: 10000, max_fee_per_gas_gwei: 80}
+chains:
+  - name: l1
+    chain_id: 900
+    family: l1
+    rpc: "http://127.0.0.1:8545"
+  - name: l2a
+    chain_id: 901
+    family: opstack
+    rpc: "http://127.0.0.1:9545"
+    output_oracle: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+    contracts: {mailbox: "0x5FbDB2315678afecb367f032d93F642f64180aa3", vault: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"}
+  - name: l2b
+    chain_id: 902
+    family: opstack
+    rpc: "http://127.0.0.1:9546"
+    output_oracle: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9"
+    contracts: {mailbox: "0x5FbDB2315678afecb367f032d93F642f64180aa3", vault: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"}
+routes:
+  - origin: 901
+    destination: 902
+    security_mode: committee
+    threshold: 2
+    validators:
+      - {address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", url: "http://127.0.0.1:9101"}
+      - {address: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", url: "http://127.0.0.1:9102"}
+      - {address: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", url: "http://127.0.0.1:9103"}
+  - origin: 902
+    destination: 901
+    threshold: 1
+    validators:
+      - {address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", url: "http://127.0.0.1:9101"}
+    pairs:
+      - {sender: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9", recipient: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"}
+)";
+
+std::string relayer_error_of(const std::filesystem::path& file) {
+    try {
+        (void)relayer::load_relayer_config(file);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("a relayer's config: routes, validators, pairs and relay settings read", "[relayer][config]") {
+    ::unsetenv("CAUSEWAY_DB_URL");
+    test::TempDir dir("causeway-config");
+    const auto c = relayer::load_relayer_config(dir.write("relayer.yaml", kRelayer));
+    CHECK(c.replica == "relayer-1");
+    CHECK(c.listen_port == 9201);
+    CHECK(c.admin_token_file == std::filesystem::path("/config/admin-token"));
+    CHECK(c.relay.batch_size == 50);
+    CHECK(c.relay.replace_after == std::chrono::milliseconds(15'000));
+    CHECK(c.relay.lease == std::chrono::milliseconds(10'000));
+    CHECK(c.relay.max_fee_per_gas_gwei == 80);
+    CHECK(c.relay.signature_timeout == std::chrono::milliseconds(2'000));  // default
+    REQUIRE(c.routes.size() == 2);
+    CHECK(c.routes[0].threshold == 2);
+    REQUIRE(c.routes[0].validators.size() == 3);
+    CHECK(c.routes[0].validators[1].url == "http://127.0.0.1:9102");
+    // Without `pairs`, the route relays the origin's vault to the destination's vault only.
+    REQUIRE(c.routes[0].pairs.size() == 1);
+    CHECK(to_checksum_hex(c.routes[0].pairs[0].first) == "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
+    CHECK(to_checksum_hex(c.routes[0].pairs[0].second) == "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9");
+    REQUIRE(c.routes[1].pairs.size() == 1);
+    CHECK(c.chain_by_domain(902)->name == "l2b");
+    CHECK(c.chain_by_domain(7) == nullptr);
+
+    const Env env(
+        std::vector<std::pair<const char*, const char*>>{{"CAUSEWAY_DB_URL", "postgresql://elsewhere/db"}});
+    CHECK(relayer::load_relayer_config(dir.path() / "relayer.yaml").database_url ==
+          "postgresql://elsewhere/db");
+}
+
+TEST_CASE("a relayer's config: each problem named with its file and key", "[relayer][config]") {
+    ::unsetenv("CAUSEWAY_DB_URL");
+    test::TempDir dir("causeway-config");
+    const auto with = [&](const std::string& from, const std::string& to) {
+        std::string text = kRelayer;
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+        return dir.write("relayer.yaml", text);
+    };
+    const std::string file = (dir.path() / "relayer.yaml").string();
+    CHECK(relayer_error_of(with("    threshold: 2", "    threshold: 4")) ==
+          file + ": routes[0].threshold: not a whole number up to 3: 4");
+    CHECK(relayer_error_of(with("    threshold: 2", "    threshold: 0")) ==
+          file + ": routes[0].threshold: must be at least 1");
+    CHECK(relayer_error_of(with("  - origin: 901", "  - origin: 903")) ==
+          file + ": routes[0].origin: no L2 chain with this domain in chains");
+    CHECK(relayer_error_of(with("security_mode: committee", "security_mode: optimistic")) ==
+          file +
+              ": routes[0].security_mode: the relayer serves committee routes (message-id multisig): "
+              "optimistic");
+    CHECK(relayer_error_of(with("url: \"http://127.0.0.1:9102\"", "url: \"127.0.0.1:9102\"")) ==
+          file + ": routes[0].validators[1].url: URL must start with http://: 127.0.0.1:9102");
+    CHECK(relayer_error_of(with(
+              "{address: \"0x90F79bf6EB2c4f870365E785982E1f101E93b906\", url: \"http://127.0.0.1:9102\"}",
+              "\"0x90F79bf6EB2c4f870365E785982E1f101E93b906\"")) ==
+          file +
+              ": routes[0].validators[1]: must be {address: 0x..., url: http://...} (the relayer fetches "
+              "signatures)");
+    CHECK(relayer_error_of(with("{sender: \"0xDc64", "{sendr: \"0xDc64")) ==
+          file + ": routes[1].pairs[0].sendr: unknown key");
+    CHECK(relayer_error_of(with("batch_size: 50", "batch_sise: 50")) ==
+          file + ": relay.batch_sise: unknown key");
+    CHECK(relayer_error_of(with("routes:\n", "routez:\n")) == file + ": routez: unknown key");
+    // A key is never in the file: only a key file's path (or $CAUSEWAY_PRIVATE_KEY).
+    CHECK(relayer_error_of(with("key_file: \"/keys/relayer.key\"", "private_key: \"0x59c6\"")) ==
+          file + ": private_key: unknown key");
+}

@@ -199,6 +199,14 @@ StageResult Relayer::prepare() {
     std::vector<Prepared> prepared;
     const std::size_t width = std::max(1, settings_.signature_concurrency);
     for (std::size_t start = 0; start < candidates.size(); start += width) {
+        if (settings_.stopping()) {
+            for (std::size_t i = start; i < candidates.size(); ++i) {
+                if (queue_.defer(candidates[i].first.id, settings_.owner, in(0ms),
+                                 "released: relayer stopping"))
+                    ++result.deferred;
+            }
+            break;
+        }
         const std::size_t end = std::min(candidates.size(), start + width);
         std::vector<std::future<std::expected<CollectedMetadata, CollectError>>> fetches;
         for (std::size_t i = start; i < end; ++i) {
@@ -323,6 +331,10 @@ StageResult Relayer::submit() {
         }
         for (std::size_t start = 0; start < messages.size();
              start += static_cast<std::size_t>(settings_.batch_size)) {
+            if (settings_.stopping()) {
+                defer_all(std::span(messages).subspan(start), 0ms, "released: relayer stopping", result);
+                break;
+            }
             const auto end =
                 std::min(messages.size(), start + static_cast<std::size_t>(settings_.batch_size));
             std::vector<db::QueuedMessage> batch(
@@ -464,7 +476,13 @@ StageResult Relayer::confirm() {
         }
     }
     if (!untracked.empty()) send_back(untracked, "submitted without a recorded transaction", result);
-    for (auto& [hash, group] : by_tx) confirm_transaction(hash, std::move(group), result);
+    for (auto& [hash, group] : by_tx) {
+        if (settings_.stopping()) {
+            defer_all(group, 0ms, "released: relayer stopping", result);
+            continue;
+        }
+        confirm_transaction(hash, std::move(group), result);
+    }
     return result;
 }
 

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -76,6 +77,9 @@ struct RelayerSettings {
     // A nonce the chain has moved past with none of the recorded attempts mined: the messages go
     // back to submit after this long (receipts can lag the nonce briefly).
     std::chrono::milliseconds displaced_after{10'000};
+    // Asked between units of work: once true, what is still leased in the pass is put back at once
+    // (claimable by another replica) rather than worked on.
+    std::function<bool()> stopping = [] { return false; };
 };
 
 // One message's end, for the metrics.

@@ -84,7 +84,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
     const db::ConnectOptions db_options{config.database_url, config.schema, "causeway-relayer"};
     {
         auto conn = db::Connection::open(db_options);
-        (void)db::migrate(conn);
+        (void)db::migrate(conn, std::numeric_limits<int>::max(), "causeway relayer " + replica);
     }
 
     monitoring::Metrics metrics;
@@ -125,6 +125,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
     settings.fee_bump_percent = config.relay.fee_bump_percent;
     settings.max_fee_per_gas = u256(config.relay.max_fee_per_gas_gwei) * u256(1'000'000'000);
     settings.lease = config.relay.lease;
+    settings.stopping = [&stop] { return stop.load(); };
 
     const auto open_session = [&] {
         auto s = std::make_unique<Session>(Session{
@@ -240,6 +241,10 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
             try {
                 session = open_session();
                 readiness.database = true;
+                // Ready as soon as the database and the chains answer: before the first pass, whatever
+                // the backlog.
+                refresh_metrics(*session);
+                next_metrics = Clock::now() + 2s;
                 log.info("database connected");
             } catch (const db::Error& e) {
                 readiness.database = false;

@@ -123,7 +123,8 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
     const db::ConnectOptions db_options{config.database_url, config.schema, "causeway-validator"};
     {
         auto conn = db::Connection::open(db_options);
-        (void)db::migrate(conn);
+        (void)db::migrate(conn, std::numeric_limits<int>::max(),
+                          "causeway validator " + to_checksum_hex(key.address()));
     }
 
     std::map<std::string, std::unique_ptr<chain::FailoverClient>> clients;

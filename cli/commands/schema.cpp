@@ -17,8 +17,8 @@ int latest_known_version() {
 
 }  // namespace
 
-int db_migrate(db::Connection& conn, OutputFormat format, std::ostream& out) {
-    const auto report = db::migrate(conn);
+int db_migrate(db::Connection& conn, std::string_view actor, OutputFormat format, std::ostream& out) {
+    const auto report = db::migrate(conn, std::numeric_limits<int>::max(), actor);
     // Routines re-applied on their own (an edited routine, or a newer causeway at the same schema
     // version) are named; with new migrations they are part of the upgrade.
     const bool routines_only = report.applied.empty() && !report.routines.empty();
