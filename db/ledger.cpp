@@ -99,6 +99,16 @@ void NonceStream::release() {
     tx.exec_params("SELECT pg_advisory_unlock($1)", key_);
 }
 
+std::optional<uint64_t> stored_next_nonce(Connection& conn, uint64_t chain_id, const Address& signer) {
+    return sql::guarded("read nonce", [&]() -> std::optional<uint64_t> {
+        pqxx::read_transaction tx(conn.raw());
+        const auto rows = tx.exec_params("SELECT next_nonce FROM nonces WHERE chain_id = $1 AND signer = $2",
+                                         i64(chain_id), sql::bytea(signer));
+        if (rows.empty()) return std::nullopt;
+        return rows[0][0].as<uint64_t>();
+    });
+}
+
 void record_tx_attempt(Connection& conn, const TxAttempt& a) {
     sql::guarded("record transaction attempt", [&] {
         pqxx::nontransaction tx(conn.raw());
@@ -264,6 +274,105 @@ std::optional<DeliveryEvidence> delivery_evidence(Connection& conn, const Hash& 
         e.threshold = rows[0][2].as<std::size_t>();
         for (const auto& row : rows) e.validators.push_back(sql::read_fixed<20>(row[3]));
         return e;
+    });
+}
+
+void record_prepared(Connection& conn, std::span<const PreparedEvidence> items) {
+    if (items.empty()) return;
+    const auto hashes = [&](auto get) {
+        return sql::bytea_array(items,
+                                [&](const PreparedEvidence& p) { return std::optional<ByteView>(get(p)); });
+    };
+    const auto numbers = [&](auto get) {
+        return sql::plain_array(items, [&](const PreparedEvidence& p) { return std::to_string(get(p)); });
+    };
+    sql::guarded("record prepared evidence", [&] {
+        pqxx::work tx(conn.raw());
+        sql::use_index_probes(tx);
+        tx.exec_params(
+            "INSERT INTO checkpoints (origin, merkle_tree_hook, index, root, message_id)"
+            " SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bigint[], $4::bytea[], $5::bytea[])"
+            " ON CONFLICT DO NOTHING",
+            numbers([](const PreparedEvidence& p) { return p.checkpoint.origin; }),
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.checkpoint.merkle_tree_hook; }),
+            numbers([](const PreparedEvidence& p) { return p.checkpoint.index; }),
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.checkpoint.root; }),
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.checkpoint.message_id; }));
+        const auto clash = tx.exec_params(
+            "SELECT c.origin, c.index FROM checkpoints c JOIN unnest($1::bigint[], $2::bytea[], $3::bigint[],"
+            " $4::bytea[], $5::bytea[]) AS n(origin, hook, index, root, id) ON c.origin = n.origin AND"
+            " c.merkle_tree_hook = n.hook AND c.index = n.index WHERE c.root <> n.root OR c.message_id <> "
+            "n.id"
+            " LIMIT 1",
+            numbers([](const PreparedEvidence& p) { return p.checkpoint.origin; }),
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.checkpoint.merkle_tree_hook; }),
+            numbers([](const PreparedEvidence& p) { return p.checkpoint.index; }),
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.checkpoint.root; }),
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.checkpoint.message_id; }));
+        if (!clash.empty()) {
+            throw Error("a different checkpoint is stored at index " + clash[0][1].as<std::string>() +
+                        " of origin " + clash[0][0].as<std::string>() + " (equivocation?)");
+        }
+        // Signatures, flattened.
+        std::vector<const PreparedEvidence*> owner;
+        std::vector<const CheckpointSignature*> sigs;
+        for (const auto& p : items) {
+            for (const auto& s : p.signatures) {
+                owner.push_back(&p);
+                sigs.push_back(&s);
+            }
+        }
+        std::vector<std::size_t> at(sigs.size());
+        for (std::size_t i = 0; i < at.size(); ++i) at[i] = i;
+        tx.exec_params(
+            "INSERT INTO checkpoint_signatures (origin, merkle_tree_hook, index, validator, signature)"
+            " SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bigint[], $4::bytea[], $5::bytea[])"
+            " ON CONFLICT (origin, merkle_tree_hook, index, validator) DO UPDATE SET signature = "
+            "EXCLUDED.signature,"
+            " received_at = now()",
+            sql::plain_array(at, [&](std::size_t i) { return std::to_string(owner[i]->checkpoint.origin); }),
+            sql::bytea_array(at,
+                             [&](std::size_t i) {
+                                 return std::optional<ByteView>(owner[i]->checkpoint.merkle_tree_hook);
+                             }),
+            sql::plain_array(at, [&](std::size_t i) { return std::to_string(owner[i]->checkpoint.index); }),
+            sql::bytea_array(at, [&](std::size_t i) { return std::optional<ByteView>(sigs[i]->validator); }),
+            sql::bytea_array(at, [&](std::size_t i) {
+                return std::optional<ByteView>(
+                    ByteView(sigs[i]->signature.data(), sigs[i]->signature.size()));
+            }));
+        // Evidence: the validator sets as one array literal each (bytea[] per row), joined by position.
+        std::vector<std::string> sets;
+        for (const auto& p : items)
+            sets.push_back(sql::bytea_array(p.evidence.validators,
+                                            [](const Address& a) { return std::optional<ByteView>(a); }));
+        const auto set_json = [&] {
+            std::string out = "[";
+            for (std::size_t i = 0; i < sets.size(); ++i) {
+                out += (i ? ",\"" : "\"");
+                for (const char c : sets[i]) {
+                    if (c == '"' || c == '\\') out += '\\';
+                    out += c;
+                }
+                out += '"';
+            }
+            return out + "]";
+        }();
+        tx.exec_params(
+            "INSERT INTO delivery_evidence (message_id, security_mode, metadata, validators, threshold)"
+            " SELECT e.id, e.mode, e.metadata, (s.v #>> '{}')::bytea[], e.threshold"
+            " FROM unnest($1::bytea[], $2::text[], $3::bytea[], $4::int[]) WITH ORDINALITY AS e(id, mode, "
+            "metadata,"
+            " threshold, n) JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS s(v, n) USING (n)"
+            " ON CONFLICT (message_id) DO UPDATE SET security_mode = EXCLUDED.security_mode, metadata ="
+            " EXCLUDED.metadata, validators = EXCLUDED.validators, threshold = EXCLUDED.threshold, "
+            "recorded_at = now()",
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.evidence.message_id; }),
+            sql::plain_array(items, [](const PreparedEvidence& p) { return p.evidence.security_mode; }),
+            hashes([](const PreparedEvidence& p) -> ByteView { return p.evidence.metadata; }),
+            numbers([](const PreparedEvidence& p) { return p.evidence.threshold; }), set_json);
+        tx.commit();
+        return 0;
     });
 }
 

@@ -46,6 +46,10 @@ class NonceStream {
     bool held_ = true;
 };
 
+// The next nonce the stream of (chain, signer) will hand out, as stored; nullopt before its first use.
+[[nodiscard]] std::optional<uint64_t> stored_next_nonce(Connection& conn, uint64_t chain_id,
+                                                        const Address& signer);
+
 struct TxAttempt {
     uint64_t chain_id = 0;
     Address signer;
@@ -107,6 +111,16 @@ struct DeliveryEvidence {
 // Records (or replaces, for a later submission) a message's evidence.
 void record_delivery_evidence(Connection& conn, const DeliveryEvidence& evidence);
 [[nodiscard]] std::optional<DeliveryEvidence> delivery_evidence(Connection& conn, const Hash& message_id);
+
+// What a relayer's prepare stage keeps for each message it prepared: its checkpoint, the
+// signatures gathered, and the delivery evidence, all in one transaction. Throws Error (storing
+// nothing) when a different checkpoint is stored at one of the indexes (equivocation).
+struct PreparedEvidence {
+    StoredCheckpoint checkpoint;
+    std::vector<CheckpointSignature> signatures;
+    DeliveryEvidence evidence;
+};
+void record_prepared(Connection& conn, std::span<const PreparedEvidence> items);
 
 // The stored checkpoint and signatures of each message id that has them, in one read.
 std::map<Hash, CheckpointEvidence> checkpoint_evidence(Connection& conn, std::span<const Hash> message_ids);

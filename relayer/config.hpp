@@ -101,7 +101,7 @@ struct RouteSettings {
 // The relayer's own knobs (`relay:`).
 struct RelaySettings {
     int batch_size = 100;
-    int prepare_batch = 200;
+    int prepare_batch = 500;
     std::chrono::milliseconds signature_timeout{2'000};
     std::chrono::milliseconds replace_after{30'000};
     uint32_t fee_bump_percent = 25;

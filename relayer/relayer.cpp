@@ -191,6 +191,14 @@ StageResult Relayer::prepare() {
         candidates.emplace_back(std::move(m), route);
     }
 
+    // Validators sign an origin's checkpoints in index order: once one index is not signed, the later
+    // ones of that origin are not either, and are not asked for in this pass.
+    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.first.message.origin, a.first.message.nonce) <
+               std::pair(b.first.message.origin, b.first.message.nonce);
+    });
+    std::map<uint32_t, uint32_t> unsigned_from;  // origin -> the lowest index found not signed
+    std::vector<db::PreparedEvidence> evidence;
     // Signatures, several messages at a time (each fetch asks every validator at once).
     struct Prepared {
         db::QueuedMessage message;
@@ -210,6 +218,15 @@ StageResult Relayer::prepare() {
         const std::size_t end = std::min(candidates.size(), start + width);
         std::vector<std::future<std::expected<CollectedMetadata, CollectError>>> fetches;
         for (std::size_t i = start; i < end; ++i) {
+            const auto& m = candidates[i].first.message;
+            if (const auto u = unsigned_from.find(m.origin);
+                u != unsigned_from.end() && m.nonce > u->second) {
+                fetches.push_back(std::async(std::launch::deferred, [u] {
+                    return std::expected<CollectedMetadata, CollectError>(std::unexpected(CollectError{
+                        "index " + std::to_string(u->second) + " of this origin is not signed yet", {}}));
+                }));
+                continue;
+            }
             fetches.push_back(std::async(std::launch::async, [&, i] {
                 return collect_metadata(candidates[i].second->committee, candidates[i].first,
                                         settings_.signature_timeout);
@@ -219,75 +236,131 @@ StageResult Relayer::prepare() {
             auto& [m, route] = candidates[i];
             auto collected = fetches[i - start].get();
             if (!collected) {
+                auto [u, fresh] = unsigned_from.emplace(m.message.origin, m.message.nonce);
+                if (!fresh) u->second = std::min(u->second, m.message.nonce);
                 std::string reason = "signatures: " + collected.error().message;
-                if (queue_.defer(m.id, settings_.owner, in(1s), reason)) ++result.deferred;
+                // Signatures come as soon as the origin's output is final: look again soon.
+                if (queue_.defer(m.id, settings_.owner, in(250ms), reason)) ++result.deferred;
                 continue;
             }
             for (const auto& note : collected->notes)
                 log_.debug("validator left out", {{"message", to_hex(m.id)}, {"note", note}});
-            // The evidence, kept before it is used.
-            const db::StoredCheckpoint checkpoint{route->origin, route->committee.merkle_tree_hook,
-                                                  collected->index, collected->root, m.id};
-            db::store_checkpoint(work_, checkpoint);
-            auto md = collected->metadata;
-            ByteView view(md);
+            // The evidence, kept (for the whole pass at once, below) before it is used.
+            db::PreparedEvidence kept;
+            kept.checkpoint = db::StoredCheckpoint{route->origin, route->committee.merkle_tree_hook,
+                                                   collected->index, collected->root, m.id};
+            ByteView view(collected->metadata);
             const auto decoded = committee::decode_metadata(view);
             for (std::size_t s = 0; decoded && s < decoded->signatures.size(); ++s) {
                 db::CheckpointSignature sig;
                 sig.validator = collected->signers[s];
                 std::copy(decoded->signatures[s].bytes.begin(), decoded->signatures[s].bytes.end(),
                           sig.signature.begin());
-                db::add_checkpoint_signature(work_, checkpoint, sig);
+                kept.signatures.push_back(sig);
             }
-            db::DeliveryEvidence evidence;
-            evidence.message_id = m.id;
-            evidence.metadata = collected->metadata;
-            evidence.threshold = route->committee.threshold;
-            for (const auto& v : route->committee.validators) evidence.validators.push_back(v.address);
-            db::record_delivery_evidence(work_, evidence);
+            kept.evidence.message_id = m.id;
+            kept.evidence.metadata = collected->metadata;
+            kept.evidence.threshold = route->committee.threshold;
+            for (const auto& v : route->committee.validators) kept.evidence.validators.push_back(v.address);
+            evidence.push_back(std::move(kept));
             prepared.push_back(Prepared{std::move(m), std::move(collected->metadata)});
         }
     }
 
-    // The delivery simulated on its destination, one JSON-RPC batch per destination.
+    db::record_prepared(work_, evidence);
+
+    // The delivery simulated on its destination: one eth_call of processBatch per batch gives each
+    // message's outcome (the batch isolates failures); a rejected message is simulated alone to
+    // learn why, and the reason classified.
     std::vector<db::Advance> verified;
     std::map<uint32_t, std::vector<std::size_t>> by_destination;
     for (std::size_t i = 0; i < prepared.size(); ++i)
         by_destination[prepared[i].message.message.destination].push_back(i);
-    for (const auto& [domain, indexes] : by_destination) {
+    const auto fail = [&](const db::QueuedMessage& m, const Classified& c) {
+        if (c.already_delivered) {
+            // Someone delivered it: nothing left to do, and nothing of ours paid for it.
+            verified.push_back(db::Advance{m.id, db::MessageState::kDelivered, std::nullopt});
+        } else if (c.permanent()) {
+            (void)dead_letter(m, c.error_class, "simulation: " + c.reason, result);
+        } else {
+            const auto r = queue_.retry(m.id, settings_.owner, c.error_class, "simulation: " + c.reason);
+            if (r.outcome == db::RetryResult::Outcome::kDeadLettered) {
+                ++result.dead_lettered;
+            } else if (r.outcome == db::RetryResult::Outcome::kScheduled) {
+                ++result.retried;
+            }
+        }
+    };
+    const std::size_t chunk = static_cast<std::size_t>(std::max(1, settings_.batch_size));
+    for (const auto& [domain, all] : by_destination) {
         const DestinationChain& d = *destination_of(domain);
-        chain::Batch batch;
-        std::vector<chain::Pending<Bytes>> calls;
-        for (const std::size_t i : indexes) {
+        for (std::size_t from = 0; from < all.size(); from += chunk) {
+            const std::vector<std::size_t> indexes(
+                all.begin() + static_cast<long>(from),
+                all.begin() + static_cast<long>(std::min(all.size(), from + chunk)));
+            std::vector<abi::Value> metadata;
+            std::vector<abi::Value> bodies;
+            for (const std::size_t i : indexes) {
+                metadata.emplace_back(prepared[i].metadata);
+                bodies.emplace_back(encoded(prepared[i].message.message));
+            }
             jsonrpc::CallRequest call;
             call.from = key_.address();
             call.to = d.mailbox;
             (void)abi::encode_call(
-                call.data, process_function(),
-                {abi::Value(prepared[i].metadata), abi::Value(encoded(prepared[i].message.message))});
-            calls.push_back(batch.add(chain::calls::call(call, jsonrpc::BlockId())));
-        }
-        d.client->execute(batch);
-        for (std::size_t k = 0; k < indexes.size(); ++k) {
-            const auto& m = prepared[indexes[k]].message;
-            const auto answer = calls[k].get();
+                call.data, process_batch_function(),
+                {abi::Value::list(std::move(metadata)), abi::Value::list(std::move(bodies))});
+            const auto answer = d.client->call(call, jsonrpc::BlockId());
+            std::optional<std::vector<abi::Value>> outcomes;
             if (answer) {
-                verified.push_back(db::Advance{m.id, db::MessageState::kVerified, std::nullopt});
+                auto decoded = abi::decode({abi::Type::array(abi::Type::uint(8))}, *answer);
+                if (decoded && decoded->size() == 1) {
+                    if (const auto* list = (*decoded)[0].get_if<std::vector<abi::Value>>();
+                        list != nullptr && list->size() == indexes.size())
+                        outcomes = *list;
+                }
+            }
+            if (!outcomes) {
+                // The batch itself failed (an endpoint, a node limit): every message waits for the next look.
+                const std::string why = answer
+                                            ? "processBatch simulation: unexpected answer"
+                                            : "processBatch simulation: " + classify(answer.error()).reason;
+                for (const std::size_t i : indexes) {
+                    if (queue_.defer(prepared[i].message.id, settings_.owner, in(1s), why)) ++result.deferred;
+                }
                 continue;
             }
-            const Classified c = classify(answer.error());
-            if (c.already_delivered) {
-                // Someone delivered it: nothing left to do, and nothing of ours paid for it.
-                verified.push_back(db::Advance{m.id, db::MessageState::kDelivered, std::nullopt});
-            } else if (c.permanent()) {
-                (void)dead_letter(m, c.error_class, "simulation: " + c.reason, result);
-            } else {
-                const auto r = queue_.retry(m.id, settings_.owner, c.error_class, "simulation: " + c.reason);
-                if (r.outcome == db::RetryResult::Outcome::kDeadLettered) {
-                    ++result.dead_lettered;
-                } else if (r.outcome == db::RetryResult::Outcome::kScheduled) {
-                    ++result.retried;
+            std::vector<std::size_t> rejected;
+            for (std::size_t k = 0; k < indexes.size(); ++k) {
+                const auto* code = (*outcomes)[k].get_if<u256>();
+                const auto& m = prepared[indexes[k]].message;
+                if (code != nullptr && *code == u256(0)) {
+                    verified.push_back(db::Advance{m.id, db::MessageState::kVerified, std::nullopt});
+                } else if (code != nullptr && *code == u256(1)) {
+                    verified.push_back(db::Advance{m.id, db::MessageState::kDelivered, std::nullopt});
+                } else {
+                    rejected.push_back(indexes[k]);
                 }
+            }
+            if (rejected.empty()) continue;
+            chain::Batch alone;
+            std::vector<chain::Pending<Bytes>> calls;
+            for (const std::size_t i : rejected) {
+                jsonrpc::CallRequest one;
+                one.from = key_.address();
+                one.to = d.mailbox;
+                (void)abi::encode_call(
+                    one.data, process_function(),
+                    {abi::Value(prepared[i].metadata), abi::Value(encoded(prepared[i].message.message))});
+                calls.push_back(alone.add(chain::calls::call(one, jsonrpc::BlockId())));
+            }
+            d.client->execute(alone);
+            for (std::size_t k = 0; k < rejected.size(); ++k) {
+                const auto& m = prepared[rejected[k]].message;
+                const auto r = calls[k].get();
+                fail(m, r ? Classified{db::ErrorClass::kSimulationReverted,
+                                       "rejected in a batch, accepted alone", false}
+                          : classify(r.error()));
             }
         }
     }
@@ -382,29 +455,43 @@ std::size_t Relayer::submit_batch(const DestinationChain& d, Stream& stream,
     chain::SenderSettings sender_settings;
     sender_settings.fees.priority_fee = settings_.priority_fee;
     chain::TransactionSender sender(*d.client, key_, d.chain_id, stream.stream.peek(), sender_settings);
-    auto fees = sender.fees();
-    if (!fees) {
-        defer_all(sending, 1s, "fees: " + fees.error().message, result);
-        return 0;
+    // Fees once per pass and destination (the next block's base fee does not move within a pass).
+    auto& cached = fees_[d.domain];
+    if (!cached || std::chrono::steady_clock::now() - cached->second > 1s) {
+        auto fresh = sender.fees();
+        if (!fresh) {
+            defer_all(sending, 1s, "fees: " + fresh.error().message, result);
+            return 0;
+        }
+        cached = std::pair(*fresh, std::chrono::steady_clock::now());
     }
-    if (fees->base_fee + fees->priority_fee > settings_.max_fee_per_gas) {
+    auto fees = cached->first;
+    if (fees.base_fee + fees.priority_fee > settings_.max_fee_per_gas) {
         defer_all(sending, 5s, "the destination's gas price is above the configured cap", result);
         return 0;
     }
-    fees->max_fee = std::min(fees->max_fee, settings_.max_fee_per_gas);
-    const auto estimate = d.client->run(chain::calls::estimate_gas(call));
-    if (!estimate) {
-        const Classified c = classify(estimate.error());
-        // processBatch isolates each message's failure: a whole-batch revert is the batch's own
-        // trouble (out of gas, a lock), not its messages'.
-        defer_all(sending, 2s, "eth_estimateGas: " + c.reason, result);
-        return 0;
-    }
+    fees.max_fee = std::min(fees.max_fee, settings_.max_fee_per_gas);
+    // Gas: estimated for the first batches of a destination, then from the most any message has
+    // needed per message so far (with a margin): an estimate runs the whole batch once more.
     chain::TxRequest request;
     request.to = d.mailbox;
     request.data = call.data;
-    request.gas_limit = *estimate + *estimate / 5 + 50'000;
-    auto tx = sender.prepare(request, *fees);
+    auto& per_message = gas_per_message_[d.domain];
+    if (per_message.samples < 3) {
+        const auto estimate = d.client->run(chain::calls::estimate_gas(call));
+        if (!estimate) {
+            // processBatch isolates each message's failure: a whole-batch revert is the batch's own
+            // trouble (out of gas, a lock), not its messages'.
+            defer_all(sending, 2s, "eth_estimateGas: " + classify(estimate.error()).reason, result);
+            return 0;
+        }
+        per_message.most = std::max(per_message.most, *estimate / sending.size() + 1);
+        ++per_message.samples;
+        request.gas_limit = *estimate + *estimate / 5 + 50'000;
+    } else {
+        request.gas_limit = per_message.most * sending.size() * 13 / 10 + 80'000;
+    }
+    auto tx = sender.prepare(request, fees);
     if (!tx) {
         defer_all(sending, 1s, "signing: " + tx.error().message, result);
         return 0;
@@ -655,7 +742,7 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
     const bool rebroadcast =
         !replace && newest.age_ms >= settings_.rebroadcast_after.count() && !newest.raw.empty();
     if (!replace && !rebroadcast) {
-        defer_all(group, 500ms, "waiting for the transaction", result);
+        defer_all(group, 200ms, "waiting for the transaction", result);
         return;
     }
     Bytes raw = newest.raw;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "chain/chain_client.hpp"
+#include "chain/transaction_sender.hpp"
 #include "core/bytes.hpp"
 #include "core/secp256k1.hpp"
 #include "core/u256.hpp"
@@ -59,12 +60,12 @@ struct DestinationChain {
 
 struct RelayerSettings {
     std::string owner = "relayer";  // lease owner: unique per replica
-    int prepare_batch = 200;        // messages claimed per prepare pass
+    int prepare_batch = 500;        // messages claimed per prepare pass
     int batch_size = 100;           // messages per processBatch transaction
     int transactions_per_pass = 4;  // per destination and submit pass
     std::chrono::milliseconds lease{30'000};
     std::chrono::milliseconds signature_timeout{2'000};
-    int signature_concurrency = 16;  // messages whose signatures are fetched at once
+    int signature_concurrency = 32;  // messages whose signatures are fetched at once
     // A transaction without a receipt this long is re-signed at its nonce with fees raised by
     // fee_bump_percent (at least the 10% nodes require), never above max_fee_per_gas.
     std::chrono::milliseconds replace_after{30'000};
@@ -149,6 +150,12 @@ class Relayer {
     RelayerSettings settings_;
     log::Logger log_;
     std::map<uint32_t, std::unique_ptr<Stream>> streams_;
+    struct GasPerMessage {
+        uint64_t most = 0;  // the most a message of a batch has needed, by estimate
+        int samples = 0;
+    };
+    std::map<uint32_t, GasPerMessage> gas_per_message_;
+    std::map<uint32_t, std::optional<std::pair<chain::Fees, std::chrono::steady_clock::time_point>>> fees_;
 };
 
 // Message-id multisig metadata from stored evidence: the checkpoint's hook, root and index and the

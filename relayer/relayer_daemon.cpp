@@ -2,16 +2,19 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "chain/failover_client.hpp"
 #include "chain/json_rpc_client.hpp"
 #include "core/hex.hpp"
+#include "db/ledger.hpp"
 #include "db/migrate.hpp"
 #include "db/routes.hpp"
 #include "http/server.hpp"
@@ -68,12 +71,27 @@ std::string default_replica() {
 }
 
 // What lives on database connections: rebuilt whole when the database goes away.
+// Each stage runs on a thread of its own with its own connections, so that a slow stage (signatures
+// still coming, a large simulation) never holds up another (submitting what is verified).
 struct Session {
     db::Connection watch_conn;
     std::vector<std::unique_ptr<Watcher>> watchers;
-    std::unique_ptr<Relayer> relayer;
+    std::unique_ptr<Relayer> preparer;
+    std::unique_ptr<Relayer> submitter;  // owns the nonce streams
+    std::unique_ptr<Relayer> confirmer;
     db::Connection listen_conn;
     std::unique_ptr<db::QueueListener> listener;
+    std::atomic<bool> failed{false};  // a stage met a database failure: the session is rebuilt
+    std::string failure;
+    std::mutex failure_mutex;
+    std::vector<std::thread> stages;
+
+    ~Session() {
+        failed = true;
+        for (auto& t : stages) {
+            if (t.joinable()) t.join();
+        }
+    }
 };
 
 }  // namespace
@@ -116,6 +134,19 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
         destinations.push_back(DestinationChain{domain, c.chain_id, c.contracts->mailbox, c.confirmations,
                                                 clients.at(domain).get()});
     }
+    // Each stage its own clients (one keep-alive connection per endpoint each): a simulation on one
+    // does not queue a broadcast behind it.
+    std::array<std::map<uint32_t, std::unique_ptr<chain::FailoverClient>>, 3> stage_clients;
+    std::array<std::vector<DestinationChain>, 3> stage_destinations;
+    for (std::size_t i = 0; i < 3; ++i) {
+        for (const uint32_t domain : destination_domains) {
+            const ChainSettings& c = *config.chain_by_domain(domain);
+            stage_clients[i][domain] = client_for(c, metrics);
+            stage_destinations[i].push_back(DestinationChain{domain, c.chain_id, c.contracts->mailbox,
+                                                             c.confirmations,
+                                                             stage_clients[i].at(domain).get()});
+        }
+    }
     RelayerSettings settings;
     settings.owner = replica;
     settings.batch_size = config.relay.batch_size;
@@ -128,8 +159,9 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
     settings.stopping = [&stop] { return stop.load(); };
 
     const auto open_session = [&] {
-        auto s = std::make_unique<Session>(Session{
-            db::Connection::open(db_options), {}, nullptr, db::Connection::open(db_options), nullptr});
+        auto s = std::make_unique<Session>(db::Connection::open(db_options),
+                                           std::vector<std::unique_ptr<Watcher>>{}, nullptr, nullptr, nullptr,
+                                           db::Connection::open(db_options), nullptr);
         for (const uint32_t domain : origins) {
             const ChainSettings& c = *config.chain_by_domain(domain);
             WatcherSettings w;
@@ -142,8 +174,12 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                 w.collateral_senders.push_back(Hash::left_padded(c.contracts->vault->view()));
             s->watchers.push_back(std::make_unique<Watcher>(*clients.at(domain), s->watch_conn, w));
         }
-        s->relayer = std::make_unique<Relayer>(db_options, routes, destinations, key, settings,
-                                               log.child("relayer." + replica));
+        s->preparer = std::make_unique<Relayer>(db_options, routes, stage_destinations[0], key, settings,
+                                                log.child("relayer." + replica));
+        s->submitter = std::make_unique<Relayer>(db_options, routes, stage_destinations[1], key, settings,
+                                                 log.child("relayer." + replica));
+        s->confirmer = std::make_unique<Relayer>(db_options, routes, stage_destinations[2], key, settings,
+                                                 log.child("relayer." + replica));
         s->listener = std::make_unique<db::QueueListener>(s->listen_conn);
         return s;
     };
@@ -159,7 +195,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
 
     // Gauges from the database and the chains, every few seconds.
     const auto refresh_metrics = [&](Session& session) {
-        db::Queue queue(session.relayer->connection());
+        db::Queue queue(session.watch_conn);
         metrics.clear("causeway_messages");
         metrics.clear("causeway_queue_oldest_age_seconds");
         for (const auto& c : queue.counts()) {
@@ -169,7 +205,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
             metrics.set("causeway_messages", labels, static_cast<double>(c.count));
             metrics.set("causeway_queue_oldest_age_seconds", labels, c.oldest_age_seconds);
         }
-        for (const auto& r : db::list_routes(session.relayer->connection())) {
+        for (const auto& r : db::list_routes(session.watch_conn)) {
             const std::string o = domain_text(r.origin);
             const std::string d = domain_text(r.destination);
             metrics.set("causeway_route_paused", {{"origin", o}, {"destination", d}}, r.paused ? 1 : 0);
@@ -203,10 +239,15 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                 metrics.set("causeway_signer_balance_wei", {{"chain", c.name}, {"signer", signer}},
                             std::stod(to_decimal(*balance.get())));
         }
-        for (const auto& [domain, gap] : session.relayer->nonce_gaps())
-            metrics.set("causeway_nonce_gap",
-                        {{"chain", config.chain_by_domain(domain)->name}, {"signer", signer}},
-                        static_cast<double>(gap));
+        for (const auto& d : destinations) {
+            const auto stored = db::stored_next_nonce(session.watch_conn, d.chain_id, key.address());
+            const auto mined = d.client->nonce(key.address(), jsonrpc::BlockId::latest());
+            if (stored && mined) {
+                metrics.set("causeway_nonce_gap",
+                            {{"chain", config.chain_by_domain(d.domain)->name}, {"signer", signer}},
+                            static_cast<double>(*stored > *mined ? *stored - *mined : 0));
+            }
+        }
         const std::lock_guard lock(readiness.mutex);
         readiness.chains = std::move(chains_up);
         readiness.chain_problems = std::move(problems);
@@ -223,6 +264,42 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                                                            {"destination", domain_text(f.destination)},
                                                            {"reason", f.reason}});
         }
+    };
+
+    // One thread per stage; a database failure in any ends the session (all of them), which the
+    // main loop then rebuilds.
+    const auto start_stages = [&](Session& session) {
+        const auto run = [&session, &stop, &record, &log](const char* name, Relayer& relayer,
+                                                          StageResult (Relayer::*stage)()) {
+            return std::thread([&session, &stop, &record, &log, name, &relayer, stage] {
+                while (!stop && !session.failed) {
+                    try {
+                        const auto started = Clock::now();
+                        const auto r = (relayer.*stage)();
+                        record(r);
+                        if (r.advanced + r.dead_lettered + r.sent_back + r.transactions > 0) {
+                            log.info(name, {{"claimed", r.claimed},
+                                            {"advanced", r.advanced},
+                                            {"transactions", r.transactions},
+                                            {"deferred", r.deferred},
+                                            {"dead_lettered", r.dead_lettered},
+                                            {"sent_back", r.sent_back},
+                                            {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       Clock::now() - started)
+                                                       .count()}});
+                        }
+                        if (r.claimed == 0) std::this_thread::sleep_for(50ms);
+                    } catch (const db::Error& e) {
+                        const std::lock_guard lock(session.failure_mutex);
+                        session.failure = std::string(name) + ": " + e.what();
+                        session.failed = true;
+                    }
+                }
+            });
+        };
+        session.stages.push_back(run("prepare", *session.preparer, &Relayer::prepare));
+        session.stages.push_back(run("submit", *session.submitter, &Relayer::submit));
+        session.stages.push_back(run("confirm", *session.confirmer, &Relayer::confirm));
     };
 
     std::unique_ptr<Session> session;
@@ -245,6 +322,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                 // the backlog.
                 refresh_metrics(*session);
                 next_metrics = Clock::now() + 2s;
+                start_stages(*session);
                 log.info("database connected");
             } catch (const db::Error& e) {
                 readiness.database = false;
@@ -270,30 +348,14 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                              {{"orphaned", (*step)->orphaned}, {"fork", (*step)->fork.value_or(0)}});
                 }
             }
-            const auto p = session->relayer->prepare();
-            const auto s = session->relayer->submit();
-            const auto c = session->relayer->confirm();
-            record(p);
-            record(s);
-            record(c);
             if (Clock::now() >= next_metrics) {
                 refresh_metrics(*session);
                 next_metrics = Clock::now() + 2s;
             }
-            if (p.advanced + s.advanced + c.advanced + p.dead_lettered + c.dead_lettered + c.sent_back > 0) {
-                log.info("pass", {{"verified", p.advanced},
-                                  {"submitted", s.advanced},
-                                  {"transactions", s.transactions},
-                                  {"delivered", c.advanced},
-                                  {"dead_lettered", p.dead_lettered + s.dead_lettered + c.dead_lettered},
-                                  {"sent_back", c.sent_back}});
-            }
-            const bool busy = p.claimed + s.claimed > 0 && (p.advanced + s.advanced > 0);
-            if (!busy) {
-                // Until a stage has work (a notification), or a short poll: receipts and heads need one.
-                (void)session->listener->wait(200ms);
-                (void)session->listener->take_payloads();
-            }
+            if (session->failed) throw db::Error(session->failure);
+            // Until a stage has work (a notification), or a short poll: heads need one.
+            (void)session->listener->wait(100ms);
+            (void)session->listener->take_payloads();
         } catch (const db::Error& e) {
             readiness.database = false;
             log.error("database failure: reconnecting", {{"error", e.what()}});
