@@ -11,6 +11,7 @@
 #include "core/hex.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
+#include "monitoring/metrics.hpp"
 #include "relayer/checkpoints.hpp"
 #include "relayer/evidence.hpp"
 #include "relayer/validator.hpp"
@@ -209,6 +210,24 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
         const bool ok = ready.load();
         return http::json_response(boost::json::object{{"ready", ok}}, ok ? 200 : 503);
     });
+    monitoring::Metrics metrics;
+    metrics.set("causeway_up", {{"stage", "validator"}}, 1);
+    server.get("/metrics", [&metrics](const http::Request&) {
+        http::Response r;
+        r.content_type = std::string(monitoring::kTextContentType);
+        r.body = metrics.text();
+        return r;
+    });
+    const std::string validator_label = to_checksum_hex(key.address());
+    const auto export_indexes = [&](Validator& v) {
+        for (const auto& w : watched) {
+            const auto next = v.next_index(w.domain);
+            if (next > 0)
+                metrics.set("causeway_checkpoint_index",
+                            {{"origin", std::to_string(w.domain)}, {"validator", validator_label}},
+                            static_cast<double>(next - 1));
+        }
+    };
     const auto port = server.start();
     log.info("validator started", {{"validator", to_checksum_hex(key.address())},
                                    {"api", "http://" + config.listen_host + ":" + std::to_string(port)},
@@ -224,6 +243,7 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
             }
             try {
                 session = open_session();
+                export_indexes(*session->validator);
                 log.info("database connected");
             } catch (const db::Error& e) {
                 ready = false;
@@ -247,8 +267,12 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
                 }
             }
             const auto s = session->validator->step();
-            if (s.signed_checkpoints > 0) log.info("signed", {{"checkpoints", s.signed_checkpoints}});
+            if (s.signed_checkpoints > 0) {
+                log.info("signed", {{"checkpoints", s.signed_checkpoints}});
+                export_indexes(*session->validator);
+            }
             ready = tracker.head().has_value();
+            metrics.set("causeway_ready", {{"stage", "validator"}}, ready ? 1 : 0);
             if (s.verified + s.deferred + s.rejected + s.signed_checkpoints >= 50)
                 continue;  // more is due: no pause
         } catch (const db::Error& e) {

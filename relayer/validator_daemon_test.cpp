@@ -123,6 +123,11 @@ TEST_CASE("the validator daemon signs a devnet margin move once it is final and 
     CHECK(to_checksum_hex(recover_address(committee::digest(signed_over), sig).value()) ==
           text(keys.at("validator-1").at("address")));
     CHECK(json::parse(api.Get("/checkpoints/901/latest")->body).at("index") == 0);
+    // Its metrics say so too.
+    const auto metrics = api.Get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find("causeway_checkpoint_index{origin=\"901\",validator=\"" +
+                             text(keys.at("validator-1").at("address")) + "\"} 0") != std::string::npos);
 
     validator.stop();
     CHECK(log_text().find("validator stopped") != std::string::npos);
