@@ -24,6 +24,7 @@
 #include "core/hex.hpp"
 #include "db/connection.hpp"
 #include "db/queue.hpp"
+#include "db/test_messages.hpp"
 #include "http/client.hpp"
 #include "os/process.hpp"
 #include "tests/support/anvil.hpp"
@@ -496,4 +497,60 @@ TEST_CASE("a lying L1 endpoint in a quorum of three changes nothing", "[e2e][val
         CHECK(log.str().find("disagrees with the quorum") != std::string::npos);
         CHECK(log.str().find(std::to_string(liar.port())) != std::string::npos);
     }
+}
+
+TEST_CASE("a stuck delivery transaction is replaced with a higher fee, and the message delivered once",
+          "[e2e][relayer][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const Chain b = chain_of(net, 902);
+    const std::string url = text(net.manifest().at("postgres").at("url"));
+    // Replace after 2 s rather than the devnet's 15.
+    for (int r = 1; r <= 2; ++r) {
+        const auto file = net.dir() / "config" / ("relayer-" + std::to_string(r) + ".yaml");
+        std::stringstream content;
+        content << std::ifstream(file).rdbuf();
+        std::string yaml = content.str();
+        const auto at = yaml.find("replace_after_ms: 15000");
+        REQUIRE(at != std::string::npos);
+        yaml.replace(at, std::string("replace_after_ms: 15000").size(), "replace_after_ms: 2000");
+        std::ofstream(file) << yaml;
+        REQUIRE(net.cli({"devnet", "restart", "--dir", net.dir().string(), "relayer-" + std::to_string(r)})
+                    .exit_code == 0);
+    }
+    // 902 stops mining: whatever the relayer sends there waits in the pool.
+    REQUIRE(b.client->request(chain::RpcCall{"evm_setIntervalMining", json::array{0}}));
+    const auto moved = move(net, 901, 902, 1, 0);
+    REQUIRE(moved.ids.size() == 1);
+    auto conn = db::Connection::open({url, "causeway", "e2e-test"});
+    const auto attempts = [&] {
+        return db::test::scalar(conn, "SELECT count(*) FROM tx_attempts WHERE chain_id = 902");
+    };
+    const auto until = std::chrono::steady_clock::now() + 120s;
+    while (attempts() < 2 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(250ms);
+    REQUIRE(attempts() >= 2);
+    // Each replacement at the first attempt's nonce, each with a higher fee than the one before.
+    {
+        pqxx::read_transaction tx(conn.raw());
+        const auto rows =
+            tx.exec("SELECT nonce, max_fee_per_gas::text FROM tx_attempts WHERE chain_id = 902 ORDER BY id");
+        for (std::size_t i = 1; i < rows.size(); ++i) {
+            CHECK(rows[i][0].as<int64_t>() == rows[0][0].as<int64_t>());
+            CHECK(parse_u256(rows[i][1].c_str()).value() > parse_u256(rows[i - 1][1].c_str()).value());
+        }
+    }
+    REQUIRE(b.client->request(chain::RpcCall{"evm_setIntervalMining", json::array{1}}));
+    wait_delivered(moved.ids, b, 60s);
+    const auto t = tally("901 -> 902 with a stuck transaction replaced", moved.ids, b);
+    CHECK(t.delivered == 1);
+    CHECK(t.duplicated == 0);
+    // One attempt mined, the others replaced, once the relayer has confirmed it.
+    const auto confirmed = std::chrono::steady_clock::now() + 30s;
+    while (db::test::scalar(
+               conn, "SELECT count(*) FROM tx_attempts WHERE chain_id = 902 AND status = 'mined'") == 0 &&
+           std::chrono::steady_clock::now() < confirmed)
+        std::this_thread::sleep_for(250ms);
+    CHECK(db::test::scalar(
+              conn, "SELECT count(*) FROM tx_attempts WHERE chain_id = 902 AND status = 'mined'") == 1);
+    CHECK(db::test::scalar(
+              conn, "SELECT count(*) FROM tx_attempts WHERE chain_id = 902 AND status = 'pending'") == 0);
 }
