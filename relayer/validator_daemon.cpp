@@ -8,6 +8,7 @@
 #include "chain/failover_client.hpp"
 #include "chain/json_rpc_client.hpp"
 #include "chain/trusted_head.hpp"
+#include "core/abi.hpp"
 #include "core/hex.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
@@ -59,6 +60,12 @@ class OpStackVerifier {
                                         std::min<uint64_t>(known->second - *now, kMaxFinalityWaitS) * 1000)};
             }
         }
+        // Above the newest L2 block the oracle covers, nothing can be proven yet: one call per head
+        // says so for every such message (a burst is dispatched faster than outputs are posted).
+        if (const auto covered = covered_block(*head); covered && m.block_number > *covered) {
+            return Verification{VerifyOutcome::kNotYet,
+                                "no output covers L2 block " + std::to_string(m.block_number) + " yet", 1s};
+        }
         const auto check = check_opstack_message(l1_, l2_, config_, *head, m.id, m.block_number);
         if (!check)
             return Verification{VerifyOutcome::kNotYet, check.error().message,
@@ -84,6 +91,21 @@ class OpStackVerifier {
   private:
     static constexpr std::size_t kRemembered = 1'000'000;
 
+    // The newest L2 block the oracle has an output for at the trusted head, read once per head.
+    std::optional<uint64_t> covered_block(const chain::TrustedHead& head) {
+        if (covered_ && covered_->first == head.hash) return covered_->second;
+        jsonrpc::CallRequest call;
+        call.to = config_.oracle;
+        const auto selector = abi::function_selector("latestBlockNumber()");
+        call.data = Bytes(selector.bytes.begin(), selector.bytes.end());
+        const auto word = l1_.call(call, jsonrpc::BlockId::number(head.number));
+        if (!word || word->size() != 32) return std::nullopt;
+        const u256 n = u256_from_be(*word);
+        if (n > u256(std::numeric_limits<uint64_t>::max())) return std::nullopt;
+        covered_ = std::pair(head.hash, static_cast<uint64_t>(n));
+        return covered_->second;
+    }
+
     // The trusted head's timestamp, read once per head.
     std::optional<uint64_t> head_time(const chain::TrustedHead& head) {
         if (head_time_ && head_time_->first == head.hash) return head_time_->second;
@@ -100,6 +122,7 @@ class OpStackVerifier {
     const chain::TrustedHeadTracker& tracker_;
     std::map<Hash, uint64_t> final_at_;
     std::optional<std::pair<Hash, uint64_t>> head_time_;
+    std::optional<std::pair<Hash, uint64_t>> covered_;
 };
 
 }  // namespace
