@@ -5,6 +5,7 @@
 
 #include "core/keccak.hpp"
 #include "db/sql.hpp"
+#include "db/submissions.hpp"
 
 namespace causeway::db {
 namespace {
@@ -142,39 +143,10 @@ bool set_tx_status(Connection& conn, const Hash& tx_hash, std::string_view statu
 
 std::vector<TxAttempt> tx_attempts_at(Connection& conn, uint64_t chain_id, const Address& signer,
                                       uint64_t nonce) {
-    return sql::guarded("read transaction attempts", [&] {
-        pqxx::read_transaction tx(conn.raw());
-        std::vector<TxAttempt> out;
-        for (const auto& row : tx.exec_params(
-                 "SELECT tx_hash, array_to_string(message_ids, ','), gas_limit, max_fee_per_gas::text,"
-                 " max_priority_fee_per_gas::text, status, mined_block_number FROM tx_attempts"
-                 " WHERE chain_id = $1 AND signer = $2 AND nonce = $3 ORDER BY id",
-                 i64(chain_id), sql::bytea(signer), i64(nonce))) {
-            TxAttempt a;
-            a.chain_id = chain_id;
-            a.signer = signer;
-            a.nonce = nonce;
-            a.tx_hash = sql::read_fixed<32>(row[0]);
-            const std::string ids = row[1].as<std::string>();  // \x..,\x..
-            for (std::size_t pos = 0; pos < ids.size();) {
-                const std::size_t end = std::min(ids.find(',', pos), ids.size());
-                auto bytes =
-                    from_hex(std::string_view(ids).substr(pos + 2, end - pos - 2), HexPrefix::kOptional);
-                if (!bytes || bytes->size() != 32) throw Error("unexpected message id in tx_attempts");
-                a.message_ids.push_back(Hash::left_padded(*bytes));
-                pos = end + 1;
-            }
-            a.gas_limit = row[2].as<uint64_t>();
-            const auto attempt = [&a] { return "transaction " + to_hex(a.tx_hash); };
-            a.max_fee_per_gas = sql::read_u256(row[3], "tx_attempts.max_fee_per_gas", attempt);
-            a.max_priority_fee_per_gas =
-                sql::read_u256(row[4], "tx_attempts.max_priority_fee_per_gas", attempt);
-            a.status = row[5].as<std::string>();
-            a.mined_block_number = sql::optional_of<uint64_t>(row[6]);
-            out.push_back(std::move(a));
-        }
-        return out;
-    });
+    std::vector<TxAttempt> out;
+    for (auto& stored : attempts_at_nonce(conn, chain_id, signer, nonce))
+        out.push_back(std::move(stored.attempt));
+    return out;
 }
 
 void store_checkpoint(Connection& conn, const StoredCheckpoint& c) {

@@ -20,6 +20,7 @@
 #include "http/server.hpp"
 #include "monitoring/metrics.hpp"
 #include "relayer/admin_api.hpp"
+#include "relayer/daemon_support.hpp"
 #include "relayer/relayer.hpp"
 #include "relayer/watcher.hpp"
 
@@ -28,24 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-// Each request counted, timed and, when the endpoint failed, counted as an error, per endpoint.
-std::unique_ptr<chain::FailoverClient> client_for(const ChainSettings& chain, monitoring::Metrics& metrics) {
-    std::vector<std::unique_ptr<chain::ChainClient>> endpoints;
-    for (const auto& url : chain.rpc) {
-        auto created = chain::HttpJsonRpcClient::create(url);
-        if (!created) throw ConfigError(chain.name + ": " + created.error());
-        endpoints.push_back(std::move(*created));
-    }
-    const std::string name = chain.name;
-    return std::make_unique<chain::FailoverClient>(
-        std::move(endpoints), chain::FailoverSettings{}, [&metrics, name](const chain::CallRecord& call) {
-            const monitoring::Labels labels{{"chain", name}, {"endpoint", call.endpoint}};
-            metrics.add("causeway_rpc_requests_total", labels);
-            metrics.observe("causeway_rpc_request_duration_seconds", labels, call.seconds);
-            if (call.fault) metrics.add("causeway_rpc_errors_total", labels);
-        });
-}
 
 // $CAUSEWAY_ADMIN_TOKEN, else the first line of the configured file.
 std::optional<std::string> admin_token(const RelayerConfig& config) {
@@ -108,7 +91,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
     monitoring::Metrics metrics;
     metrics.set("causeway_up", {{"stage", "relayer"}}, 1);
     std::map<uint32_t, std::unique_ptr<chain::FailoverClient>> clients;
-    for (const auto& chain : config.chains) clients[chain.domain] = client_for(chain, metrics);
+    for (const auto& chain : config.chains) clients[chain.domain] = client_for(chain, &metrics);
 
     std::vector<RelayRoute> routes;
     std::set<uint32_t> origins;
@@ -141,7 +124,7 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
     for (std::size_t i = 0; i < 3; ++i) {
         for (const uint32_t domain : destination_domains) {
             const ChainSettings& c = *config.chain_by_domain(domain);
-            stage_clients[i][domain] = client_for(c, metrics);
+            stage_clients[i][domain] = client_for(c, &metrics);
             stage_destinations[i].push_back(DestinationChain{domain, c.chain_id, c.contracts->mailbox,
                                                              c.confirmations,
                                                              stage_clients[i].at(domain).get()});
@@ -164,12 +147,8 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                                            db::Connection::open(db_options), nullptr);
         for (const uint32_t domain : origins) {
             const ChainSettings& c = *config.chain_by_domain(domain);
-            WatcherSettings w;
-            w.domain = domain;
-            w.chain_id = c.chain_id;
-            w.mailbox = c.contracts->mailbox;
-            w.confirmations = c.confirmations;
-            w.start_block = c.start_block;
+            WatcherSettings w = watcher_settings(c);
+            // Only the vault's messages weigh on route limits.
             if (c.contracts->vault)
                 w.collateral_senders.push_back(Hash::left_padded(c.contracts->vault->view()));
             s->watchers.push_back(std::make_unique<Watcher>(*clients.at(domain), s->watch_conn, w));

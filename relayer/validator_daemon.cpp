@@ -14,6 +14,7 @@
 #include "http/server.hpp"
 #include "monitoring/metrics.hpp"
 #include "relayer/checkpoints.hpp"
+#include "relayer/daemon_support.hpp"
 #include "relayer/evidence.hpp"
 #include "relayer/validator.hpp"
 #include "relayer/watcher.hpp"
@@ -26,16 +27,6 @@ using Clock = std::chrono::steady_clock;
 // A message waiting for its window is looked at again at most this long after: L1 time may run
 // ahead of the wall clock (a devnet's warps), and one look costs a call and three proofs.
 constexpr uint64_t kMaxFinalityWaitS = 5;
-
-std::unique_ptr<chain::FailoverClient> client_for(const ChainSettings& chain) {
-    std::vector<std::unique_ptr<chain::ChainClient>> endpoints;
-    for (const auto& url : chain.rpc) {
-        auto created = chain::HttpJsonRpcClient::create(url);
-        if (!created) throw ConfigError(chain.name + ": " + created.error());
-        endpoints.push_back(std::move(*created));
-    }
-    return std::make_unique<chain::FailoverClient>(std::move(endpoints));
-}
 
 // The OP Stack light client's verdict as the validator's loop reads it. A message proven valid but
 // not yet final is remembered with the L1 time at which it will be, so that until then each look
@@ -179,13 +170,7 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
     for (const auto& chain : config.chains) {
         if (chain.family == ChainFamily::kL1) continue;
         chain::FailoverClient& l2 = *clients.at(chain.name);
-        WatcherSettings w;
-        w.domain = chain.domain;
-        w.chain_id = chain.chain_id;
-        w.mailbox = chain.contracts->mailbox;
-        w.confirmations = chain.confirmations;
-        w.start_block = chain.start_block;
-        watched.push_back(w);
+        watched.push_back(watcher_settings(chain));
         if (chain.family != ChainFamily::kOpStack) {
             log.warn("no light client for this chain family yet: its messages are not signed",
                      {{"chain", chain.name}, {"family", std::string(to_string(chain.family))}});
