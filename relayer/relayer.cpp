@@ -91,8 +91,7 @@ struct Relayer::Stream {
 Relayer::Relayer(const db::ConnectOptions& db, std::vector<RelayRoute> routes,
                  std::vector<DestinationChain> destinations, PrivateKey key, RelayerSettings settings,
                  log::Logger log)
-    : db_options_(db),
-      work_(db::Connection::open(db)),
+    : work_(db::Connection::open(db)),
       gate_(db::Connection::open(db)),
       nonces_(db::Connection::open(db)),
       queue_(work_),
@@ -103,14 +102,6 @@ Relayer::Relayer(const db::ConnectOptions& db, std::vector<RelayRoute> routes,
       log_(std::move(log)) {}
 
 Relayer::~Relayer() = default;
-
-std::vector<uint32_t> Relayer::submitting_to() const {
-    std::vector<uint32_t> out;
-    for (const auto& [domain, s] : streams_) {
-        if (s) out.push_back(domain);
-    }
-    return out;
-}
 
 const RelayRoute* Relayer::route_of(const db::QueuedMessage& m) const {
     for (const auto& r : routes_) {
@@ -140,19 +131,6 @@ bool Relayer::dead_letter(const db::QueuedMessage& m, db::ErrorClass error_class
     result.dead_letters.push_back(
         MessageEnd{m.message.origin, m.message.destination, 0, std::string(db::to_string(error_class))});
     return true;
-}
-
-std::map<uint32_t, uint64_t> Relayer::nonce_gaps() {
-    std::map<uint32_t, uint64_t> out;
-    for (const auto& [domain, stream] : streams_) {
-        if (!stream) continue;
-        const DestinationChain* d = destination_of(domain);
-        const auto mined = d->client->nonce(key_.address(), jsonrpc::BlockId::latest());
-        if (!mined) continue;
-        const uint64_t next = stream->stream.peek();
-        out[domain] = next > *mined ? next - *mined : 0;
-    }
-    return out;
 }
 
 void Relayer::send_back(std::span<const db::QueuedMessage> messages, std::string_view reason,

@@ -119,11 +119,6 @@ class Relayer {
     StageResult confirm();
 
     [[nodiscard]] const Address& signer() const noexcept { return key_.address(); }
-    // The destinations whose nonce stream this replica owns (it submits there).
-    [[nodiscard]] std::vector<uint32_t> submitting_to() const;
-    [[nodiscard]] db::Connection& connection() noexcept { return work_; }
-    // Per destination this replica submits to: nonces recorded but not yet mined on the chain.
-    [[nodiscard]] std::map<uint32_t, uint64_t> nonce_gaps();
 
   private:
     struct Stream;
@@ -139,7 +134,6 @@ class Relayer {
     void defer_all(std::span<const db::QueuedMessage> messages, std::chrono::milliseconds wait,
                    std::string_view reason, StageResult& result);
 
-    db::ConnectOptions db_options_;
     db::Connection work_;
     db::Connection gate_;
     db::Connection nonces_;
