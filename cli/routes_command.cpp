@@ -3,10 +3,16 @@
 #include <iostream>
 #include <memory>
 
+#include <boost/json.hpp>
+#include <sstream>
+
 #include "cli/command.hpp"
+#include "cli/commands/keys.hpp"
 #include "cli/commands/routes.hpp"
 #include "cli/options.hpp"
+#include "core/hex.hpp"
 #include "core/u256.hpp"
+#include "relayer/onchain_pause.hpp"
 
 namespace causeway::cli {
 namespace {
@@ -37,6 +43,9 @@ void add_pause_command(CLI::App& routes, Command& selected, PauseAction action) 
         bool all = false;
         std::string reason;
         std::string actor;
+        bool onchain = false;
+        std::filesystem::path config;
+        std::optional<std::filesystem::path> key_file;
     };
     const bool pause = action == PauseAction::kPause;
     auto args = std::make_shared<Args>();
@@ -52,6 +61,21 @@ void add_pause_command(CLI::App& routes, Command& selected, PauseAction action) 
     auto* reason = cmd->add_option("--reason", args->reason, "why, for the audit log");
     if (pause) reason->required();
     add_actor_option(cmd, args->actor);
+    const std::string key_env = pause ? "CAUSEWAY_GUARDIAN_KEY" : "CAUSEWAY_OWNER_KEY";
+    auto* onchain =
+        cmd->add_flag("--onchain", args->onchain,
+                      pause ? "also pause each route in the destination's routing security module "
+                              "(pauseOrigin, from the module's guardian key)"
+                            : "also resume each route in the destination's routing security module "
+                              "(resumeOrigin, from the module's owner key)");
+    cmd->add_option("--config", args->config,
+                    "with --onchain: a relayer YAML file naming the chains and their routing_ism")
+        ->check(CLI::ExistingFile)
+        ->needs(onchain);
+    cmd->add_option("--key-file", args->key_file,
+                    "with --onchain: file holding the " + std::string(pause ? "guardian" : "owner") +
+                        "'s hex private key, mode 0600 (default: $" + key_env + ")")
+        ->needs(onchain);
     cmd->footer(
         std::string("Choose the routes with --origin and/or --destination, --chain, or --all. ") +
         (pause ? "The pause stands for its scope: routes created later in it (a first message observed, or "
@@ -60,7 +84,12 @@ void add_pause_command(CLI::App& routes, Command& selected, PauseAction action) 
                : "Lifts the standing pauses inside the scope too. ") +
         "Exit 0 also when nothing changed (the routes were already " + (pause ? "paused" : "active") +
         " or none exist yet: the output says so; --json has `matched` and `changed`). Audited with --actor"
-        " and --reason.");
+        " and --reason. " +
+        (pause ? "With --onchain the queue is paused first (our relayers stop at once), then each configured "
+                 "route in scope on its destination chain (anybody's deliveries stop); exit 1 if a chain "
+                 "refuses, the queue's pause standing."
+               : "With --onchain each configured route in scope is resumed on its destination chain first, "
+                 "then in the queue; exit 1 if a chain refuses, the queue unchanged."));
     cmd->callback([args, origin, destination, chain, action, &selected] {
         db::RouteScope scope;
         if (origin->count() > 0) scope.origin = args->origin;
@@ -70,9 +99,59 @@ void add_pause_command(CLI::App& routes, Command& selected, PauseAction action) 
         if (const auto problem = scope.problem(); !problem.empty()) throw CLI::ValidationError(problem);
         resolve_db(args->db);
         const Audit audit{resolve_actor(args->actor), args->reason};
+        if (args->onchain && args->config.empty())
+            throw CLI::ValidationError("--onchain needs --config FILE");
         selected = guarded([args, scope, audit, action] {
             auto conn = open_database(args->db);
-            return routes_pause(conn, scope, action, audit, args->db.format(), std::cout);
+            if (!args->onchain) return routes_pause(conn, scope, action, audit, args->db.format(), std::cout);
+            const bool pause = action == PauseAction::kPause;
+            const auto config = relayer::load_relayer_config(args->config);
+            const auto key = load_private_key(args->key_file, std::cerr,
+                                              pause ? "CAUSEWAY_GUARDIAN_KEY" : "CAUSEWAY_OWNER_KEY");
+            const auto routes = relayer::configured_routes_in(config, scope);
+            if (routes.empty())
+                throw CommandError("no route of " + args->config.string() + " is in the scope " +
+                                   scope.describe());
+            // A pause holds our relayers first; a resume frees the chains first.
+            std::ostringstream queue_out;
+            int status = 0;
+            if (pause) status = routes_pause(conn, scope, action, audit, args->db.format(), queue_out);
+            boost::json::array changes;
+            std::string text;
+            bool failed = false;
+            for (const auto& [o, d] : routes) {
+                const std::string target = std::to_string(o) + "->" + std::to_string(d);
+                const auto change = relayer::set_onchain_pause(config, key.key, o, d, pause);
+                if (!change) {
+                    text += "on chain: " + change.error() + "\n";
+                    changes.push_back(boost::json::object{{"route", target}, {"error", change.error()}});
+                    failed = true;
+                    continue;
+                }
+                boost::json::object c{{"route", target},
+                                      {"module", to_checksum_hex(change->module)},
+                                      {"transaction", to_hex(change->transaction)},
+                                      {"block", change->block}};
+                db::record_audit(conn, audit.actor, pause ? "route.pause.onchain" : "route.resume.onchain",
+                                 target, audit.reason, boost::json::serialize(c));
+                text += "on chain: " + target + (pause ? " paused" : " resumed") + " in " +
+                        to_checksum_hex(change->module) + " by " + to_hex(change->transaction) + " (block " +
+                        std::to_string(change->block) + ")\n";
+                changes.push_back(std::move(c));
+            }
+            if (!pause && !failed)
+                status = routes_pause(conn, scope, action, audit, args->db.format(), queue_out);
+            if (args->db.format() == OutputFormat::kJson) {
+                boost::json::object out;
+                if (!queue_out.str().empty()) out = boost::json::parse(queue_out.str()).as_object();
+                out["onchain"] = std::move(changes);
+                std::cout << boost::json::serialize(out) << std::endl;
+            } else {
+                std::cout << queue_out.str() << text;
+                if (failed && !pause) std::cout << "the queue's routes were left paused" << std::endl;
+                if (failed && pause) std::cout << "the queue's pause stands" << std::endl;
+            }
+            return failed ? 1 : status;
         });
     });
 }

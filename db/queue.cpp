@@ -477,8 +477,14 @@ struct QueueListener::Receiver : pqxx::notification_receiver {
     std::vector<std::string> payloads;
 };
 
-QueueListener::QueueListener(Connection& conn)
-    : conn_(conn), receiver_(std::make_unique<Receiver>(conn.raw(), conn.queue_channel())) {}
+QueueListener::QueueListener(Connection& conn) : QueueListener(conn, {conn.queue_channel()}) {}
+
+QueueListener::QueueListener(Connection& conn, const std::vector<std::string>& channels) : conn_(conn) {
+    receivers_.push_back(std::make_unique<Receiver>(conn.raw(), conn.queue_channel()));
+    for (const auto& c : channels) {
+        if (c != conn.queue_channel()) receivers_.push_back(std::make_unique<Receiver>(conn.raw(), c));
+    }
+}
 QueueListener::~QueueListener() = default;
 
 bool QueueListener::wait(std::chrono::milliseconds timeout) {
@@ -491,7 +497,14 @@ bool QueueListener::wait(std::chrono::milliseconds timeout) {
 }
 
 std::vector<std::string> QueueListener::take_payloads() {
-    return std::exchange(receiver_->payloads, {});
+    return std::exchange(receivers_.front()->payloads, {});
+}
+
+std::vector<std::string> QueueListener::take_payloads(const std::string& channel) {
+    for (auto& r : receivers_) {
+        if (r->channel() == channel) return std::exchange(r->payloads, {});
+    }
+    return {};
 }
 
 std::vector<QueuedMessage> list_messages(Connection& conn, const MessageFilter& filter) {

@@ -154,24 +154,28 @@ class Queue {
     std::mt19937_64 rng_;
 };
 
-// Waits for queue wake-ups (LISTEN on the schema's queue channel). Polling stays the fallback:
-// wait() returns after the timeout even without a notification.
+// Waits for queue wake-ups (LISTEN on the schema's queue channel, and on any other channels
+// given, such as its routes channel). Polling stays the fallback: wait() returns after the timeout
+// even without a notification.
 class QueueListener {
   public:
     explicit QueueListener(Connection& conn);
+    QueueListener(Connection& conn, const std::vector<std::string>& channels);
     ~QueueListener();
     QueueListener(const QueueListener&) = delete;
     QueueListener& operator=(const QueueListener&) = delete;
 
     // True when at least one notification arrived within `timeout` (all pending are consumed).
     bool wait(std::chrono::milliseconds timeout);
-    // The payloads (stage names) received so far and not yet taken.
+    // The payloads (stage names) received on the queue channel so far and not yet taken.
     std::vector<std::string> take_payloads();
+    // The payloads received on `channel` (one of those given) so far and not yet taken.
+    std::vector<std::string> take_payloads(const std::string& channel);
 
   private:
     struct Receiver;
     Connection& conn_;
-    std::unique_ptr<Receiver> receiver_;
+    std::vector<std::unique_ptr<Receiver>> receivers_;
 };
 
 // Operator views and actions on single messages (the `messages` commands).

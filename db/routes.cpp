@@ -259,6 +259,18 @@ std::vector<StandingPause> standing_pauses(Connection& conn) {
     });
 }
 
+void record_audit(Connection& conn, std::string_view actor, std::string_view action, std::string_view target,
+                  std::string_view reason, const std::string& after) {
+    sql::guarded("write an audit row", [&] {
+        pqxx::work tx(conn.raw());
+        tx.exec_params(
+            "INSERT INTO audit_log (actor, action, target, reason, after) VALUES ($1, $2, $3, $4, $5::jsonb)",
+            std::string(actor), std::string(action), std::string(target),
+            reason.empty() ? std::optional<std::string>() : std::optional<std::string>(reason), after);
+        tx.commit();
+    });
+}
+
 std::vector<AuditEntry> audit_entries(Connection& conn, int limit) {
     return sql::guarded("read audit log", [&] {
         pqxx::read_transaction tx(conn.raw());

@@ -112,6 +112,10 @@ struct AuditEntry {
     std::optional<std::string> after{};   // JSON
 };
 
+// One audit row for an action taken outside the database (a pause sent to a chain): `after` is JSON.
+void record_audit(Connection& conn, std::string_view actor, std::string_view action, std::string_view target,
+                  std::string_view reason, const std::string& after);
+
 // Newest first.
 std::vector<AuditEntry> audit_entries(Connection& conn, int limit = 100);
 

@@ -144,6 +144,22 @@ std::optional<SignedCheckpoint> SignedCheckpointStore::latest(uint32_t origin) {
     });
 }
 
+std::vector<SignedCheckpoint> SignedCheckpointStore::range(uint32_t origin, uint32_t from, uint32_t to) {
+    return sql::guarded("signed checkpoints", [&] {
+        pqxx::read_transaction tx(conn_.raw());
+        std::vector<SignedCheckpoint> out;
+        for (const auto& row :
+             tx.exec_params("SELECT " + std::string(kColumns) +
+                                " FROM signed_checkpoints WHERE validator = $1 AND origin = $2"
+                                " AND idx BETWEEN $3 AND $4 ORDER BY idx",
+                            sql::bytea(validator_), static_cast<int64_t>(origin), static_cast<int64_t>(from),
+                            static_cast<int64_t>(to))) {
+            out.push_back(read_row(row));
+        }
+        return out;
+    });
+}
+
 std::vector<SignedCheckpoint> SignedCheckpointStore::all(uint32_t origin) {
     return sql::guarded("signed checkpoints", [&] {
         pqxx::read_transaction tx(conn_.raw());

@@ -50,6 +50,9 @@ class SignedCheckpointStore {
 
     [[nodiscard]] std::optional<SignedCheckpoint> at(uint32_t origin, uint32_t index);
     [[nodiscard]] std::optional<SignedCheckpoint> latest(uint32_t origin);
+    // The recorded checkpoints of the origin with from <= index <= to, in index order (a relayer
+    // reads a whole batch's signatures in one request).
+    [[nodiscard]] std::vector<SignedCheckpoint> range(uint32_t origin, uint32_t from, uint32_t to);
     // Every recorded checkpoint of the origin, in index order (a validator rebuilds its tree from
     // their message ids).
     [[nodiscard]] std::vector<SignedCheckpoint> all(uint32_t origin);

@@ -137,6 +137,19 @@ std::vector<StoredAttempt> attempts_for_message(Connection& conn, const Hash& me
     });
 }
 
+std::vector<RouteKey> routes_of_messages(Connection& conn, std::span<const Hash> ids) {
+    if (ids.empty()) return {};
+    return sql::guarded("read the routes of messages", [&] {
+        pqxx::read_transaction tx(conn.raw());
+        std::vector<RouteKey> out;
+        for (const auto& row : tx.exec_params("SELECT DISTINCT origin, destination FROM messages"
+                                              " WHERE id = ANY ($1::bytea[]) ORDER BY 1, 2",
+                                              id_array(ids)))
+            out.emplace_back(row[0].as<uint32_t>(), row[1].as<uint32_t>());
+        return out;
+    });
+}
+
 std::size_t send_back_to_submit(Connection& conn, std::span<const Hash> ids, std::string_view owner,
                                 std::string_view reason) {
     if (ids.empty()) return 0;

@@ -61,6 +61,10 @@ std::size_t send_back_to_submit(Connection& conn, std::span<const Hash> ids, std
 
 using RouteKey = std::pair<uint32_t, uint32_t>;  // (origin, destination)
 
+// The routes of the messages with these ids that are not delivered yet (a transaction re-sent
+// from a confirmer that holds only some of its messages is gated on all of theirs).
+[[nodiscard]] std::vector<RouteKey> routes_of_messages(Connection& conn, std::span<const Hash> ids);
+
 // Holds routes' rows shared (a pause takes them exclusively) on a connection of its own, from
 // construction until release() or destruction: check paused(), broadcast, then let go.
 class RouteGate {

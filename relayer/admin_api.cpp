@@ -9,6 +9,7 @@
 #include "db/queue.hpp"
 #include "db/routes.hpp"
 #include "db/submissions.hpp"
+#include "relayer/onchain_pause.hpp"
 
 namespace causeway::relayer {
 namespace {
@@ -179,27 +180,68 @@ void serve_admin(http::Server& server, const AdminContext& context) {
             return http::json_response(json::object{{"routes", out}});
         });
     });
+    const RelayerConfig* config = context.config;
+    const std::optional<PrivateKey> guardian = context.guardian;
     for (const bool pause : {true, false}) {
-        server.post(pause ? "/v1/routes/pause" : "/v1/routes/resume",
-                    [database, pause](const http::Request& req) {
-                        const auto body = body_of(req);
-                        const auto scope = scope_of(body);
-                        const std::string actor = text_in(body, "actor", "admin-api");
-                        const std::string reason = text_in(body, "reason", "");
-                        if (pause && reason.empty())
-                            throw http::bad_parameter("reason", "a pause needs a reason (it is audited)");
-                        return database->with([&](db::Connection& conn) {
-                            const auto change = pause ? db::pause_routes(conn, scope, actor, reason)
-                                                      : db::resume_routes(conn, scope, actor, reason);
-                            json::array lifted;
-                            for (const auto& l : change.standing_lifted) lifted.push_back(json::value(l));
-                            return http::json_response(json::object{{"scope", scope.describe()},
-                                                                    {"matched", change.matched},
-                                                                    {"changed", change.changed},
-                                                                    {"standing_added", change.standing_added},
-                                                                    {"standing_lifted", lifted}});
-                        });
-                    });
+        server.post(pause ? "/v1/routes/pause" : "/v1/routes/resume", [database, pause, config,
+                                                                       guardian](const http::Request& req) {
+            const auto body = body_of(req);
+            const auto scope = scope_of(body);
+            const std::string actor = text_in(body, "actor", "admin-api");
+            const std::string reason = text_in(body, "reason", "");
+            if (pause && reason.empty())
+                throw http::bad_parameter("reason", "a pause needs a reason (it is audited)");
+            bool onchain = false;
+            if (const auto* o = body.if_contains("onchain")) {
+                if (!o->is_bool()) throw http::bad_parameter("onchain", "onchain must be true or false");
+                onchain = o->get_bool();
+            }
+            if (onchain && !pause) {
+                throw http::bad_parameter("onchain",
+                                          "only the routing module's owner resumes on chain: "
+                                          "causeway routes resume --onchain with the owner's key");
+            }
+            if (onchain && (config == nullptr || !guardian)) {
+                throw http::ApiException(http::ApiError{
+                    409, 40901, "no_guardian_key",
+                    "this relayer has no guardian key ($CAUSEWAY_GUARDIAN_KEY): it cannot pause on chain",
+                    "onchain"});
+            }
+            return database->with([&](db::Connection& conn) {
+                const auto change = pause ? db::pause_routes(conn, scope, actor, reason)
+                                          : db::resume_routes(conn, scope, actor, reason);
+                json::array lifted;
+                for (const auto& l : change.standing_lifted) lifted.push_back(json::value(l));
+                json::object out{{"scope", scope.describe()},
+                                 {"matched", change.matched},
+                                 {"changed", change.changed},
+                                 {"standing_added", change.standing_added},
+                                 {"standing_lifted", lifted}};
+                if (!onchain) return http::json_response(out);
+                // The queue is paused (our relayers stop at once); then each chain.
+                json::array changes;
+                bool failed = false;
+                for (const auto& [o, d] : configured_routes_in(*config, scope)) {
+                    const std::string target = std::to_string(o) + "->" + std::to_string(d);
+                    const auto c = set_onchain_pause(*config, *guardian, o, d, true);
+                    if (!c) {
+                        failed = true;
+                        changes.push_back(json::object{{"route", target}, {"error", c.error()}});
+                        continue;
+                    }
+                    json::object done{{"route", target},
+                                      {"module", to_checksum_hex(c->module)},
+                                      {"transaction", to_hex(c->transaction)},
+                                      {"block", c->block}};
+                    db::record_audit(conn, actor, "route.pause.onchain", target, reason,
+                                     json::serialize(done));
+                    changes.push_back(std::move(done));
+                }
+                out["onchain"] = std::move(changes);
+                // The queue's pause stands either way; a chain that refused is a bad gateway.
+                return http::json_response(out, failed ? 502 : 200);
+            });
+        });
     }
     server.get("/v1/messages", [database](const http::Request& req) {
         db::MessageFilter filter;

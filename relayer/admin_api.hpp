@@ -8,8 +8,11 @@
 //   GET  /readyz                       200 when the database and every chain answered lately, else 503
 //   GET  /metrics                      Prometheus text (monitoring/metrics.hpp)
 //   GET  /v1/routes
-//   POST /v1/routes/pause              {"origin", "destination" | "chain" | "all", "reason", "actor"}
-//   POST /v1/routes/resume             same body
+//   POST /v1/routes/pause              {"origin", "destination" | "chain" | "all", "reason", "actor",
+//                                       "onchain"}: with "onchain": true each configured route in scope
+//                                       is also paused in its destination's routing module (guardian)
+//   POST /v1/routes/resume             same body, without "onchain" (only the module's owner resumes
+//                                       on chain: `causeway routes resume --onchain`)
 //   GET  /v1/messages?state=&origin=&destination=&limit=
 //   GET  /v1/messages/{id}             the message, its checkpoint and signatures, its transactions
 //   POST /v1/messages/{id}/retry       {"reason", "actor"}
@@ -18,11 +21,14 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
+#include "core/secp256k1.hpp"
 #include "db/connection.hpp"
 #include "http/server.hpp"
 #include "monitoring/metrics.hpp"
+#include "relayer/config.hpp"
 
 namespace causeway::relayer {
 
@@ -38,6 +44,10 @@ struct AdminContext {
     db::ConnectOptions db;
     const monitoring::Metrics* metrics = nullptr;
     const Readiness* readiness = nullptr;
+    // For a pause with "onchain": true, the chains and routing modules, and the modules' guardian
+    // key ($CAUSEWAY_GUARDIAN_KEY); without a key such a pause is refused (409).
+    const RelayerConfig* config = nullptr;
+    std::optional<PrivateKey> guardian{};
 };
 
 void serve_admin(http::Server& server, const AdminContext& context);

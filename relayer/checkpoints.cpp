@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include <boost/json/array.hpp>
+
 #include "core/hex.hpp"
 
 namespace causeway::relayer {
@@ -69,26 +71,52 @@ db::SignedCheckpoint CheckpointSigner::sign(const committee::Checkpoint& checkpo
 }
 
 void serve_checkpoints(http::Server& server, CheckpointReader& reader) {
-    const auto answer = [&reader](uint32_t origin, std::optional<uint32_t> index) {
-        std::optional<db::SignedCheckpoint> c;
-        {
-            const std::lock_guard lock(reader.mutex);
-            try {
-                if (!reader.conn) reader.conn.emplace(reader.open());
-                db::SignedCheckpointStore store(*reader.conn, reader.validator);
-                c = index ? store.at(origin, *index) : store.latest(origin);
-            } catch (const db::Error& e) {
-                reader.conn.reset();
-                throw http::ApiException(
-                    http::ApiError{503, 50301, "store_unavailable", e.what(), std::nullopt});
-            }
+    // One read of the store, under the reader's lock; a failed connection is dropped for the next call.
+    const auto read = [&reader](const auto& query) {
+        const std::lock_guard lock(reader.mutex);
+        try {
+            if (!reader.conn) reader.conn.emplace(reader.open());
+            db::SignedCheckpointStore store(*reader.conn, reader.validator);
+            return query(store);
+        } catch (const db::Error& e) {
+            reader.conn.reset();
+            throw http::ApiException(http::ApiError{503, 50301, "store_unavailable", e.what(), std::nullopt});
         }
+    };
+    const auto answer = [&reader, read](uint32_t origin, std::optional<uint32_t> index) {
+        const auto c = read([&](db::SignedCheckpointStore& store) {
+            return index ? store.at(origin, *index) : store.latest(origin);
+        });
         if (!c) {
             throw http::not_found("no checkpoint signed for origin " + std::to_string(origin) +
                                   (index ? " at index " + std::to_string(*index) : std::string{}));
         }
         return http::json_response(checkpoint_json(reader.validator, *c));
     };
+    server.get(R"(/checkpoints/([^/]+))", [&reader, read](const http::Request& r) {
+        const uint32_t origin = u32_param(r.captures.at(0), "origin");
+        const auto from_text = r.query_value("from");
+        const auto to_text = r.query_value("to");
+        if (!from_text) throw http::bad_parameter("from", "from (the first index) is required");
+        if (!to_text) throw http::bad_parameter("to", "to (the last index) is required");
+        const uint32_t from = u32_param(*from_text, "from");
+        const uint32_t to = u32_param(*to_text, "to");
+        if (to < from) throw http::bad_parameter("to", "to must not be below from");
+        if (to - from >= kMaxCheckpointRange) {
+            throw http::bad_parameter(
+                "to", "at most " + std::to_string(kMaxCheckpointRange) + " indexes per request");
+        }
+        const auto rows =
+            read([&](db::SignedCheckpointStore& store) { return store.range(origin, from, to); });
+        boost::json::array list;
+        list.reserve(rows.size());
+        for (const auto& c : rows) list.push_back(checkpoint_json(reader.validator, c));
+        return http::json_response(boost::json::object{{"validator", to_checksum_hex(reader.validator)},
+                                                       {"origin", origin},
+                                                       {"from", from},
+                                                       {"to", to},
+                                                       {"checkpoints", std::move(list)}});
+    });
     server.get(R"(/checkpoints/([^/]+)/latest)", [answer](const http::Request& r) {
         return answer(u32_param(r.captures.at(0), "origin"), std::nullopt);
     });

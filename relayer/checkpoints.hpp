@@ -55,7 +55,10 @@ struct CheckpointReader {
 };
 
 // GET /checkpoints/{origin}/{index} and /checkpoints/{origin}/latest (404 when nothing is signed
-// there; 400 for an origin or index that is not a number).
+// there; 400 for an origin or index that is not a number), and
+// GET /checkpoints/{origin}?from=I&to=J: {"validator", "origin", "from", "to", "checkpoints": [...]}
+// with what is signed in [I, J] (J - I below kMaxCheckpointRange; an empty list when none is).
+inline constexpr uint32_t kMaxCheckpointRange = 1000;
 void serve_checkpoints(http::Server& server, CheckpointReader& reader);
 
 }  // namespace causeway::relayer

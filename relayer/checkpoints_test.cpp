@@ -116,4 +116,32 @@ TEST_CASE("the validator serves its checkpoints over HTTP", "[relayer][validator
     CHECK(bad->status == 400);
     CHECK(json::parse(bad->body).at("field") == "origin");
     CHECK(client.Get("/checkpoints/901/-1")->status == 400);
+
+    // A range: what is signed in [from, to], in index order, each as the single answer gives it.
+    const auto range = client.Get("/checkpoints/901?from=1&to=9");
+    REQUIRE(range);
+    CHECK(range->status == 200);
+    const auto listed = json::parse(range->body).as_object();
+    CHECK(listed.at("from") == 1);
+    CHECK(listed.at("to") == 9);
+    const auto& items = listed.at("checkpoints").as_array();
+    REQUIRE(items.size() == 2);
+    CHECK(items[0].at("index") == 1);
+    CHECK(items[1].at("index") == 2);
+    CHECK(items[0] == body);
+    CHECK(json::parse(client.Get("/checkpoints/901?from=5&to=9")->body).at("checkpoints").as_array().empty());
+    CHECK(json::parse(client.Get("/checkpoints/902?from=0&to=9")->body).at("checkpoints").as_array().empty());
+    // Bad ranges name the field.
+    const auto field_of = [&](const std::string& path) {
+        const auto r = client.Get(path);
+        REQUIRE(r);
+        CHECK(r->status == 400);
+        return std::string(json::parse(r->body).at("field").as_string());
+    };
+    CHECK(field_of("/checkpoints/901?to=9") == "from");
+    CHECK(field_of("/checkpoints/901?from=1") == "to");
+    CHECK(field_of("/checkpoints/901?from=5&to=4") == "to");
+    CHECK(field_of("/checkpoints/901?from=0&to=1000") == "to");
+    CHECK(field_of("/checkpoints/901?from=x&to=1") == "from");
+    CHECK(client.Get("/checkpoints/901?from=0&to=999")->status == 200);
 }

@@ -18,7 +18,8 @@ EvidenceError failed(std::string what, const chain::RpcError& e) {
 
 std::expected<client::OpStackEvidence, EvidenceError> fetch_opstack_evidence(
     chain::ChainClient& l1, chain::ChainClient& l2, const client::OpStackConfig& config,
-    const chain::TrustedHead& l1_head, const Hash& message_id, uint64_t message_block) {
+    const chain::TrustedHead& l1_head, const Hash& message_id, uint64_t message_block,
+    OutputEvidenceCache* cache) {
     const BlockId at_l1 = BlockId::number(l1_head.number);
 
     // Which output covers the message's block, as of the trusted L1 block.
@@ -41,6 +42,20 @@ std::expected<client::OpStackEvidence, EvidenceError> fetch_opstack_evidence(
     if (index_word->size() != 32)
         return std::unexpected(EvidenceError{"getL2OutputIndexAfter: not one word", false});
     const u256 index = u256_from_be(*index_word);
+
+    // The Mailbox's record of the message at the output's L2 block: its own part of the evidence.
+    const auto add_message = [&](client::OpStackEvidence e,
+                                 uint64_t l2_block) -> std::expected<client::OpStackEvidence, EvidenceError> {
+        const Hash record[] = {client::mapping_slot(message_id, config.mailbox.mapping_slot)};
+        const auto mailbox = l2.get_proof(config.mailbox.mailbox, record, BlockId::number(l2_block));
+        if (!mailbox) return std::unexpected(failed("eth_getProof (mailbox)", mailbox.error()));
+        if (mailbox->storage_proof.size() != 1)
+            return std::unexpected(EvidenceError{"eth_getProof (mailbox): 1 slot asked", false});
+        e.message = {message_id, mailbox->account_proof, mailbox->storage_proof[0].proof};
+        return e;
+    };
+    if (cache != nullptr && cache->index == index && cache->l1_hash == l1_head.hash)
+        return add_message(cache->shared, cache->l2_block);
 
     client::OpStackEvidence e;
     e.output_index = index;
@@ -79,19 +94,16 @@ std::expected<client::OpStackEvidence, EvidenceError> fetch_opstack_evidence(
     e.output = {opstack::output_version_v0(), (*l2_header)->state_root, passer->storage_hash,
                 jsonrpc::compute_hash(**l2_header)};
 
-    const Hash record[] = {client::mapping_slot(message_id, config.mailbox.mapping_slot)};
-    const auto mailbox = l2.get_proof(config.mailbox.mailbox, record, at_l2);
-    if (!mailbox) return std::unexpected(failed("eth_getProof (mailbox)", mailbox.error()));
-    if (mailbox->storage_proof.size() != 1)
-        return std::unexpected(EvidenceError{"eth_getProof (mailbox): 1 slot asked", false});
-    e.message = {message_id, mailbox->account_proof, mailbox->storage_proof[0].proof};
-    return e;
+    if (cache != nullptr)
+        *cache = OutputEvidenceCache{l1_head.hash, index, e, static_cast<uint64_t>(l2_number)};
+    return add_message(std::move(e), static_cast<uint64_t>(l2_number));
 }
 
 std::expected<OpStackCheck, EvidenceError> check_opstack_message(
     chain::ChainClient& l1, chain::ChainClient& l2, const client::OpStackConfig& config,
-    const chain::TrustedHead& l1_head, const Hash& message_id, uint64_t message_block) {
-    auto evidence = fetch_opstack_evidence(l1, l2, config, l1_head, message_id, message_block);
+    const chain::TrustedHead& l1_head, const Hash& message_id, uint64_t message_block,
+    OutputEvidenceCache* cache) {
+    auto evidence = fetch_opstack_evidence(l1, l2, config, l1_head, message_id, message_block, cache);
     if (!evidence) return std::unexpected(evidence.error());
     // The light client proves the trusted header itself; its timestamp is the L1's own "now".
     ByteView rlp(evidence->l1.headers.back());

@@ -76,6 +76,27 @@ TEST_CASE("OP Stack evidence for a devnet margin move: valid, final after the wi
     forged_head.hash = stranger;
     CHECK(relayer::check_opstack_message(*l1, *l2, config, forged_head, id, block)->result.verdict ==
           client::Verdict::kL1CheckpointMismatch);
+    // Through a cache, as a validator asks: the shared part is fetched once per output and trusted
+    // head, and each message still needs its own record; a forged head is not answered from the
+    // cache of a real one.
+    relayer::OutputEvidenceCache cache;
+    const auto head = latest_head(*l1);
+    const auto first = relayer::fetch_opstack_evidence(*l1, *l2, config, head, id, block, &cache).value();
+    CHECK(cache.l1_hash == head.hash);
+    REQUIRE(cache.index);
+    CHECK(*cache.index == first.output_index);
+    const auto again = relayer::fetch_opstack_evidence(*l1, *l2, config, head, id, block, &cache).value();
+    CHECK(again.oracle_account_proof == first.oracle_account_proof);
+    CHECK(again.l2_header == first.l2_header);
+    CHECK(again.message.storage_proof == first.message.storage_proof);
+    CHECK(relayer::check_opstack_message(*l1, *l2, config, head, id, block, &cache)->result.is_final());
+    CHECK(relayer::check_opstack_message(*l1, *l2, config, head, stranger, block, &cache)->result.verdict ==
+          client::Verdict::kMessageNotRecorded);
+    CHECK(relayer::check_opstack_message(*l1, *l2, config, forged_head, id, block, &cache)->result.verdict ==
+          client::Verdict::kL1CheckpointMismatch);
+    CHECK(cache.l1_hash == forged_head.hash);  // refetched for the other head, not reused
+    CHECK(relayer::check_opstack_message(*l1, *l2, config, head, id, block, &cache)->result.is_final());
+
     // A block no output covers yet.
     const auto future = relayer::check_opstack_message(*l1, *l2, config, latest_head(*l1), id, 1'000'000);
     REQUIRE_FALSE(future);

@@ -253,9 +253,37 @@ TEST_CASE(
     // The first half is delivered, then the route is paused, then the second half is dispatched.
     const auto first = move(net, 901, 902, n / 2, 300);
     REQUIRE(first.exit_code == 0);
+    // On chain too: a key that is not the routing module's guardian is refused (the queue's pause
+    // stands, the module is unchanged), then the guardian's pause goes through.
+    const std::string config = (net.dir() / "config" / "relayer-1.yaml").string();
+    const auto stranger = net.dir() / "keys" / "trader.key";
+    const auto refused = net.cli({"routes", "pause", "--db", url, "--origin", "901", "--destination", "902",
+                                  "--actor", "e2e-test", "--reason", "mid-run pause", "--onchain", "--config",
+                                  config, "--key-file", stranger.string()});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.out.find("is it the module's guardian?") != std::string::npos);
+    CHECK(refused.out.find("the queue's pause stands") != std::string::npos);
+    const auto routing_ism =
+        address_from_hex(text(net.manifest().at("chains").as_array()[2].at("contracts").at("routing_ism")))
+            .value();
+    const auto origin_paused = [&] {
+        jsonrpc::CallRequest read;
+        read.to = routing_ism;
+        (void)abi::encode_call(read.data, *abi::parse_function("originPaused(uint32)"),
+                               {abi::Value(u256(901))});
+        const auto word = b.client->call(read, jsonrpc::BlockId());
+        REQUIRE(word);
+        return word->size() == 32 && (*word)[31] == 1;
+    };
+    CHECK_FALSE(origin_paused());
+    const auto guardian = net.dir() / "keys" / "deployer.key";  // the devnet's guardian and owner
     const auto paused = net.cli({"routes", "pause", "--db", url, "--origin", "901", "--destination", "902",
-                                 "--actor", "e2e-test", "--reason", "mid-run pause"});
+                                 "--actor", "e2e-test", "--reason", "mid-run pause", "--onchain", "--config",
+                                 config, "--key-file", guardian.string()});
+    INFO(paused.out << paused.err);
     REQUIRE(paused.exit_code == 0);
+    CHECK(paused.out.find("on chain: 901->902 paused in") != std::string::npos);
+    CHECK(origin_paused());
     std::set<Hash> before_pause;  // what the relayer had recorded (so possibly broadcast) by then
     {
         auto conn = db::Connection::open({url, "causeway", "e2e-test"});
@@ -294,8 +322,19 @@ TEST_CASE(
     CHECK(held.delivered == 0);
 
     const auto resumed = net.cli({"routes", "resume", "--db", url, "--origin", "901", "--destination", "902",
-                                  "--actor", "e2e-test", "--reason", "resume"});
+                                  "--actor", "e2e-test", "--reason", "resume", "--onchain", "--config",
+                                  config, "--key-file", guardian.string()});
+    INFO(resumed.out << resumed.err);
     REQUIRE(resumed.exit_code == 0);
+    CHECK_FALSE(origin_paused());
+    {
+        auto conn = db::Connection::open({url, "causeway", "e2e-test"});
+        pqxx::read_transaction tx(conn.raw());
+        CHECK(tx.exec("SELECT 1 FROM audit_log WHERE action = 'route.pause.onchain' AND target = '901->902'"
+                      " AND after ? 'transaction'")
+                  .size() == 1);
+        CHECK(tx.exec("SELECT 1 FROM audit_log WHERE action = 'route.resume.onchain'").size() == 1);
+    }
     wait_delivered(second.ids, b, 120s);
     std::vector<Hash> all = first.ids;
     all.insert(all.end(), second.ids.begin(), second.ids.end());

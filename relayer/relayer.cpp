@@ -62,7 +62,36 @@ std::vector<Hash> ids_of(std::span<const db::QueuedMessage> messages) {
     return ids;
 }
 
+// Every transaction's intrinsic cost.
+constexpr uint64_t kTransactionBaseGas = 21'000;
+// Beyond the messages' own gas: the batch's overhead and what a margin on the base must cover.
+constexpr uint64_t kBatchOverheadGas = 30'000;
+
 }  // namespace
+
+uint64_t Relayer::GasModel::gas_limit(std::size_t messages) const noexcept {
+    return kTransactionBaseGas + kBatchOverheadGas + messages * (per_message + per_message / 10);
+}
+
+std::size_t Relayer::GasModel::next_batch(std::size_t waiting, std::size_t batch_size) const noexcept {
+    const std::size_t take = std::min(waiting, batch_size);
+    if (!learned() || block_gas_limit <= kTransactionBaseGas + kBatchOverheadGas) return take;
+    // k transactions of n messages fit a block when the first k - 1 have used their gas and the
+    // last one's limit fits what is left: (k - 1) n g + limit(n) <= block gas limit.
+    const uint64_t room = block_gas_limit - kTransactionBaseGas - kBatchOverheadGas;
+    const uint64_t with_margin = per_message + per_message / 10;
+    const auto size_for = [&](std::size_t k) {
+        return std::min<std::size_t>(batch_size, room / ((k - 1) * per_message + with_margin));
+    };
+    std::size_t most = 0;
+    for (std::size_t k = 1; k <= 64; ++k) most = std::max(most, k * size_for(k));
+    // The fewest transactions that come within 3% of the most a block can take.
+    for (std::size_t k = 1; k <= 64; ++k) {
+        if (const std::size_t n = size_for(k); n > 0 && k * n * 100 >= most * 97)
+            return std::max<std::size_t>(1, std::min(take, n));
+    }
+    return std::max<std::size_t>(1, take);
+}
 
 std::optional<Bytes> metadata_from_evidence(const CommitteeRoute& route,
                                             const db::CheckpointEvidence& evidence) {
@@ -169,56 +198,36 @@ StageResult Relayer::prepare() {
         candidates.emplace_back(std::move(m), route);
     }
 
-    // Validators sign an origin's checkpoints in index order: once one index is not signed, the later
-    // ones of that origin are not either, and are not asked for in this pass.
-    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
-        return std::pair(a.first.message.origin, a.first.message.nonce) <
-               std::pair(b.first.message.origin, b.first.message.nonce);
-    });
-    std::map<uint32_t, uint32_t> unsigned_from;  // origin -> the lowest index found not signed
+    // Signatures: for each route, every validator is asked once for the whole range of indexes,
+    // the routes at once.
+    std::map<const RelayRoute*, std::vector<db::QueuedMessage>> by_route;
+    for (auto& [m, route] : candidates) by_route[route].push_back(std::move(m));
+    std::vector<std::pair<const RelayRoute*,
+                          std::future<std::vector<std::expected<CollectedMetadata, CollectError>>>>>
+        fetches;
+    for (const auto& [route, messages] : by_route) {
+        fetches.emplace_back(route, std::async(std::launch::async, [&, route] {
+                                 return collect_metadata(route->committee, by_route.at(route),
+                                                         settings_.signature_timeout);
+                             }));
+    }
     std::vector<db::PreparedEvidence> evidence;
-    // Signatures, several messages at a time (each fetch asks every validator at once).
     struct Prepared {
         db::QueuedMessage message;
         Bytes metadata;
     };
     std::vector<Prepared> prepared;
-    const std::size_t width = std::max(1, settings_.signature_concurrency);
-    for (std::size_t start = 0; start < candidates.size(); start += width) {
-        if (settings_.stopping()) {
-            for (std::size_t i = start; i < candidates.size(); ++i) {
-                if (queue_.defer(candidates[i].first.id, settings_.owner, in(0ms),
-                                 "released: relayer stopping"))
-                    ++result.deferred;
-            }
-            break;
-        }
-        const std::size_t end = std::min(candidates.size(), start + width);
-        std::vector<std::future<std::expected<CollectedMetadata, CollectError>>> fetches;
-        for (std::size_t i = start; i < end; ++i) {
-            const auto& m = candidates[i].first.message;
-            if (const auto u = unsigned_from.find(m.origin);
-                u != unsigned_from.end() && m.nonce > u->second) {
-                fetches.push_back(std::async(std::launch::deferred, [u] {
-                    return std::expected<CollectedMetadata, CollectError>(std::unexpected(CollectError{
-                        "index " + std::to_string(u->second) + " of this origin is not signed yet", {}}));
-                }));
-                continue;
-            }
-            fetches.push_back(std::async(std::launch::async, [&, i] {
-                return collect_metadata(candidates[i].second->committee, candidates[i].first,
-                                        settings_.signature_timeout);
-            }));
-        }
-        for (std::size_t i = start; i < end; ++i) {
-            auto& [m, route] = candidates[i];
-            auto collected = fetches[i - start].get();
+    for (auto& [route, fetch] : fetches) {
+        auto collected_all = fetch.get();
+        auto& messages = by_route.at(route);
+        for (std::size_t k = 0; k < messages.size(); ++k) {
+            auto& m = messages[k];
+            auto& collected = collected_all[k];
             if (!collected) {
-                auto [u, fresh] = unsigned_from.emplace(m.message.origin, m.message.nonce);
-                if (!fresh) u->second = std::min(u->second, m.message.nonce);
-                std::string reason = "signatures: " + collected.error().message;
                 // Signatures come as soon as the origin's output is final: look again soon.
-                if (queue_.defer(m.id, settings_.owner, in(250ms), reason)) ++result.deferred;
+                if (queue_.defer(m.id, settings_.owner, in(100ms),
+                                 "signatures: " + collected.error().message))
+                    ++result.deferred;
                 continue;
             }
             for (const auto& note : collected->notes)
@@ -359,6 +368,8 @@ Relayer::Stream* Relayer::stream_for(const DestinationChain& d) {
                              {"signer", to_checksum_hex(key_.address())},
                              {"next_nonce", stream->peek()}});
     slot = std::make_unique<Stream>(Stream{std::move(*stream)});
+    if (const auto head = d.client->run(chain::calls::header_by_number(jsonrpc::BlockId())); head && *head)
+        gas_[d.domain].block_gas_limit = (*head)->gas_limit;
     return slot.get();
 }
 
@@ -380,17 +391,18 @@ StageResult Relayer::submit() {
             defer_all(messages, 1s, "another replica submits to domain " + std::to_string(domain), result);
             continue;
         }
-        for (std::size_t start = 0; start < messages.size();
-             start += static_cast<std::size_t>(settings_.batch_size)) {
+        const auto& gas = gas_[domain];
+        for (std::size_t start = 0; start < messages.size();) {
             if (settings_.stopping()) {
                 defer_all(std::span(messages).subspan(start), 0ms, "released: relayer stopping", result);
                 break;
             }
-            const auto end =
-                std::min(messages.size(), start + static_cast<std::size_t>(settings_.batch_size));
+            const auto end = start + gas.next_batch(messages.size() - start,
+                                                    static_cast<std::size_t>(settings_.batch_size));
             std::vector<db::QueuedMessage> batch(
                 std::make_move_iterator(messages.begin() + static_cast<long>(start)),
                 std::make_move_iterator(messages.begin() + static_cast<long>(end)));
+            start = end;
             result.advanced += submit_batch(*d, *owned.at(domain), std::move(batch), result);
         }
     }
@@ -450,12 +462,12 @@ std::size_t Relayer::submit_batch(const DestinationChain& d, Stream& stream,
     }
     fees.max_fee = std::min(fees.max_fee, settings_.max_fee_per_gas);
     // Gas: estimated for the first batches of a destination, then from the most any message has
-    // needed per message so far (with a margin): an estimate runs the whole batch once more.
+    // needed so far (with a margin): an estimate runs the whole batch once more.
     chain::TxRequest request;
     request.to = d.mailbox;
     request.data = call.data;
-    auto& per_message = gas_per_message_[d.domain];
-    if (per_message.samples < 3) {
+    auto& gas = gas_[d.domain];
+    if (!gas.learned()) {
         const auto estimate = d.client->run(chain::calls::estimate_gas(call));
         if (!estimate) {
             // processBatch isolates each message's failure: a whole-batch revert is the batch's own
@@ -463,11 +475,12 @@ std::size_t Relayer::submit_batch(const DestinationChain& d, Stream& stream,
             defer_all(sending, 2s, "eth_estimateGas: " + classify(estimate.error()).reason, result);
             return 0;
         }
-        per_message.most = std::max(per_message.most, *estimate / sending.size() + 1);
-        ++per_message.samples;
+        gas.per_message = std::max(
+            gas.per_message, (*estimate - std::min(*estimate, kTransactionBaseGas)) / sending.size() + 1);
+        ++gas.samples;
         request.gas_limit = *estimate + *estimate / 5 + 50'000;
     } else {
-        request.gas_limit = per_message.most * sending.size() * 13 / 10 + 80'000;
+        request.gas_limit = gas.gas_limit(sending.size());
     }
     auto tx = sender.prepare(request, fees);
     if (!tx) {
@@ -602,7 +615,7 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
 
     if (receipt) {
         if (*head.get() + 1 < receipt->block_number + d->confirmations) {
-            defer_all(group, 500ms, "waiting for " + std::to_string(d->confirmations) + " confirmations",
+            defer_all(group, 200ms, "waiting for " + std::to_string(d->confirmations) + " confirmations",
                       result);
             return;
         }
@@ -709,18 +722,15 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
         send_back(group, "its nonce " + std::to_string(a.nonce) + " was used by another transaction", result);
         return;
     }
-    if (group.size() < a.message_ids.size()) {
-        // Some of its messages are held elsewhere (a paused route, another confirmer): nothing is
-        // re-sent for them from here.
-        defer_all(group, 1s, "waiting for the transaction", result);
-        return;
-    }
     const db::StoredAttempt& newest = all.empty() ? *attempt : all.back();
-    const bool replace = newest.age_ms >= settings_.replace_after.count() && !newest.raw.empty();
+    // Only the lowest nonce not mined holds the stream up: a later one is kept in the node's pool
+    // (broadcast again), and replaced only once it is the lowest.
+    const bool lowest = *mined_nonce.get() == a.nonce;
+    const bool replace = lowest && newest.age_ms >= settings_.replace_after.count() && !newest.raw.empty();
     const bool rebroadcast =
         !replace && newest.age_ms >= settings_.rebroadcast_after.count() && !newest.raw.empty();
     if (!replace && !rebroadcast) {
-        defer_all(group, 200ms, "waiting for the transaction", result);
+        defer_all(group, 100ms, "waiting for the transaction", result);
         return;
     }
     Bytes raw = newest.raw;
@@ -745,7 +755,9 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
             }
         }
     }
-    db::RouteGate gate(gate_, routes_of(group));
+    // Gated on the routes of every message it carries: some may be held by another confirmer, or
+    // paused since it was first sent.
+    db::RouteGate gate(gate_, db::routes_of_messages(work_, a.message_ids));
     if (!gate.paused().empty()) {
         gate.release();
         defer_all(group, 1s, "route paused", result);

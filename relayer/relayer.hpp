@@ -65,7 +65,6 @@ struct RelayerSettings {
     int transactions_per_pass = 4;  // per destination and submit pass
     std::chrono::milliseconds lease{30'000};
     std::chrono::milliseconds signature_timeout{2'000};
-    int signature_concurrency = 32;  // messages whose signatures are fetched at once
     // A transaction without a receipt this long is re-signed at its nonce with fees raised by
     // fee_bump_percent (at least the 10% nodes require), never above max_fee_per_gas.
     std::chrono::milliseconds replace_after{30'000};
@@ -144,11 +143,21 @@ class Relayer {
     RelayerSettings settings_;
     log::Logger log_;
     std::map<uint32_t, std::unique_ptr<Stream>> streams_;
-    struct GasPerMessage {
-        uint64_t most = 0;  // the most a message of a batch has needed, by estimate
+    // What a message costs on one destination (learned from the first batches' estimates), and so
+    // how many messages a transaction carries: as many as let the most messages into a block. A
+    // node packs a block while the next transaction's gas limit fits what is left, so three full
+    // batches can leave a fourth out where four somewhat smaller ones all fit. Every transaction of
+    // a backlog has the same size: a smaller one behind a skipped one would be taken out of order.
+    struct GasModel {
+        uint64_t per_message = 0;  // the most a message of a batch has needed beyond the 21,000 base
         int samples = 0;
+        uint64_t block_gas_limit = 0;
+        [[nodiscard]] bool learned() const noexcept { return samples >= 3 && per_message > 0; }
+        [[nodiscard]] uint64_t gas_limit(std::size_t messages) const noexcept;
+        // How many of `waiting` messages (at most `batch_size`) the next transaction carries.
+        [[nodiscard]] std::size_t next_batch(std::size_t waiting, std::size_t batch_size) const noexcept;
     };
-    std::map<uint32_t, GasPerMessage> gas_per_message_;
+    std::map<uint32_t, GasModel> gas_;
     std::map<uint32_t, std::optional<std::pair<chain::Fees, std::chrono::steady_clock::time_point>>> fees_;
 };
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -159,7 +160,9 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                                                  log.child("relayer." + replica));
         s->confirmer = std::make_unique<Relayer>(db_options, routes, stage_destinations[2], key, settings,
                                                  log.child("relayer." + replica));
-        s->listener = std::make_unique<db::QueueListener>(s->listen_conn);
+        s->listener = std::make_unique<db::QueueListener>(
+            s->listen_conn,
+            std::vector<std::string>{s->listen_conn.queue_channel(), s->listen_conn.routes_channel()});
         return s;
     };
 
@@ -169,15 +172,27 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
     server_settings.port = config.listen_port;
     server_settings.token = admin_token(config);
     http::Server server(server_settings);
-    serve_admin(server, AdminContext{db_options, &metrics, &readiness});
+    // The routing modules' guardian key, for pauses on chain through the admin API: from the
+    // environment only, erased once read.
+    std::optional<PrivateKey> guardian;
+    if (char* g = std::getenv("CAUSEWAY_GUARDIAN_KEY"); g != nullptr && *g != '\0') {
+        auto parsed = PrivateKey::from_hex(std::string_view(g));
+        std::memset(g, 0, std::strlen(g));
+        ::unsetenv("CAUSEWAY_GUARDIAN_KEY");
+        if (!parsed) throw ConfigError("$CAUSEWAY_GUARDIAN_KEY does not hold a private key (64 hex digits)");
+        guardian = std::move(*parsed);
+    }
+    serve_admin(server, AdminContext{db_options, &metrics, &readiness, &config, std::move(guardian)});
     const auto port = server.start();
 
     // Gauges from the database and the chains, every few seconds.
     const auto refresh_metrics = [&](Session& session) {
         db::Queue queue(session.watch_conn);
+        // Read first, then swapped in: a scrape meanwhile sees the old values, not none.
+        const auto counts = queue.counts();
         metrics.clear("causeway_messages");
         metrics.clear("causeway_queue_oldest_age_seconds");
-        for (const auto& c : queue.counts()) {
+        for (const auto& c : counts) {
             const monitoring::Labels labels{{"origin", domain_text(c.origin)},
                                             {"destination", domain_text(c.destination)},
                                             {"stage", std::string(db::to_string(c.state))}};
@@ -327,12 +342,15 @@ int run_relayer(const RelayerConfig& config, const PrivateKey& key, const log::L
                              {{"orphaned", (*step)->orphaned}, {"fork", (*step)->fork.value_or(0)}});
                 }
             }
-            if (Clock::now() >= next_metrics) {
+            // Every 2 s, and at once when a route changed (a pause anywhere is in /metrics within
+            // the 100 ms wait below).
+            if (Clock::now() >= next_metrics ||
+                !session->listener->take_payloads(session->listen_conn.routes_channel()).empty()) {
                 refresh_metrics(*session);
                 next_metrics = Clock::now() + 2s;
             }
             if (session->failed) throw db::Error(session->failure);
-            // Until a stage has work (a notification), or a short poll: heads need one.
+            // Until a stage has work or a route changed (a notification), or a short poll: heads need one.
             (void)session->listener->wait(100ms);
             (void)session->listener->take_payloads();
         } catch (const db::Error& e) {

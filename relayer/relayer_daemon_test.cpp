@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "db/queue.hpp"
+#include "db/routes.hpp"
 #include "db/test_messages.hpp"
 #include "os/process.hpp"
 #include "tests/support/anvil.hpp"
@@ -95,11 +96,44 @@ TEST_CASE("the relayer is ready at once on a 100,000-message backlog and stops c
     CHECK(boost::json::parse(bad->body).at("field") == "origin");
     CHECK(api.Post("/v1/routes/resume", {{"Authorization", "Bearer s3cret-token"}}, pause, "application/json")
               ->status == 200);
+    // On chain: this relayer holds no guardian key (409, nothing paused), and resuming on chain is
+    // the owner's alone (400).
+    const auto no_key = api.Post("/v1/routes/pause", {{"Authorization", "Bearer s3cret-token"}},
+                                 R"({"origin": 901, "destination": 902, "reason": "drill", "onchain": true})",
+                                 "application/json");
+    REQUIRE(no_key);
+    CHECK(no_key->status == 409);
+    CHECK(boost::json::parse(no_key->body).at("error") == "no_guardian_key");
+    const auto owner_only =
+        api.Post("/v1/routes/resume", {{"Authorization", "Bearer s3cret-token"}},
+                 R"({"origin": 901, "destination": 902, "onchain": true})", "application/json");
+    REQUIRE(owner_only);
+    CHECK(owner_only->status == 400);
+    CHECK(boost::json::parse(owner_only->body).at("field") == "onchain");
     const auto metrics = api.Get("/metrics");
     REQUIRE(metrics);
     CHECK(metrics->body.find("causeway_messages{") != std::string::npos);
     CHECK(metrics->body.find("causeway_route_paused{destination=\"902\",origin=\"901\"} 0") !=
           std::string::npos);
+
+    // A pause made elsewhere (another replica, the CLI) is in this replica's /metrics within a
+    // second: the route change is NOTIFYed, not waited for by the 2-second refresh.
+    const auto shows = [&](const std::string& line) {
+        const auto deadline = Clock::now() + 1s;
+        while (Clock::now() < deadline) {
+            const auto m = api.Get("/metrics");
+            if (m && m->body.find(line) != std::string::npos) return true;
+            std::this_thread::sleep_for(20ms);
+        }
+        return false;
+    };
+    for (int round = 0; round < 3; ++round) {
+        const db::RouteScope route{901, 902, std::nullopt, false};
+        (void)db::pause_routes(conn, route, "elsewhere", "drill");
+        CHECK(shows("causeway_route_paused{destination=\"902\",origin=\"901\"} 1"));
+        (void)db::resume_routes(conn, route, "elsewhere", "drill over");
+        CHECK(shows("causeway_route_paused{destination=\"902\",origin=\"901\"} 0"));
+    }
 
     // Working on the backlog (the pair filter dead-letters these test messages), then stopped.
     std::this_thread::sleep_for(1s);

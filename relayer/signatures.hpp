@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,14 @@ struct CollectError {
     std::string message;
     std::vector<std::string> notes;
 };
+
+// Indexes one checkpoint request covers (the validators' range limit, kMaxCheckpointRange).
+inline constexpr uint32_t kCheckpointWindow = 1000;
+
+// The metadata of several messages of one route, in their order: each validator is asked once per
+// window of indexes (GET /checkpoints/{origin}?from=I&to=J), all validators at once.
+[[nodiscard]] std::vector<std::expected<CollectedMetadata, CollectError>> collect_metadata(
+    const CommitteeRoute& route, std::span<const db::QueuedMessage> messages, std::chrono::milliseconds timeout);
 
 [[nodiscard]] std::expected<CollectedMetadata, CollectError> collect_metadata(
     const CommitteeRoute& route, const db::QueuedMessage& message, std::chrono::milliseconds timeout);

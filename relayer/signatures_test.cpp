@@ -111,6 +111,66 @@ TEST_CASE("signatures: threshold met despite a lying and a dead validator, metad
     CHECK(unsigned_yet.error().notes.front().find("has not signed index 5 yet") != std::string::npos);
 }
 
+TEST_CASE("signatures: a batch of messages, one range request per validator, each message on its own",
+          "[relayer][signatures]") {
+    test::Postgres pg;
+    FakeValidator first(pg, "v1");
+    FakeValidator liar(pg, "v2");
+    FakeValidator third(pg, "v3");
+    const Hash root = keccak256(to_view("root"));
+    // Indexes 0-5: v1 signs them all, v3 up to 3, the liar signs other roots; 6 is signed by none.
+    std::vector<db::QueuedMessage> batch;
+    for (uint32_t i = 0; i <= 6; ++i) {
+        const auto m = db::test::test_message(i);
+        batch.push_back(queued(m));
+        if (i == 6) continue;
+        (void)first.signer.sign(checkpoint_for(m, root));
+        (void)liar.signer.sign(checkpoint_for(m, keccak256(to_view("forged " + std::to_string(i)))));
+        if (i <= 3) (void)third.signer.sign(checkpoint_for(m, root));
+    }
+    // A message far away (another window of indexes), signed by v1 and v3.
+    const auto far = db::test::test_message(relayer::kCheckpointWindow + 40);
+    (void)first.signer.sign(checkpoint_for(far, root));
+    (void)third.signer.sign(checkpoint_for(far, root));
+    batch.push_back(queued(far));
+    // And one whose id the validators never saw at its index: another message's checkpoint is not its.
+    auto stranger = queued(db::test::test_message(2));
+    stranger.id = keccak256(to_view("not the message signed at index 2"));
+    batch.push_back(stranger);
+
+    const relayer::CommitteeRoute route{901,
+                                        kHook,
+                                        {{first.signer.address(), first.server.url()},
+                                         {liar.signer.address(), liar.server.url()},
+                                         {third.signer.address(), third.server.url()}},
+                                        2};
+    const auto set = committee::ValidatorSet::create(
+        {first.signer.address(), liar.signer.address(), third.signer.address()}, 2);
+    REQUIRE(set);
+    const auto results = relayer::collect_metadata(route, batch, 2s);
+    REQUIRE(results.size() == batch.size());
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+        const uint32_t index = batch[k].message.nonce;
+        INFO("message " << k << " at index " << index);
+        const bool signed_by_two = k <= 3 || k == 7;
+        REQUIRE(results[k].has_value() == signed_by_two);
+        if (!signed_by_two) continue;
+        CHECK(results[k]->index == index);
+        CHECK(results[k]->signers == std::vector<Address>{first.signer.address(), third.signer.address()});
+        CHECK(committee::verify_message_id_multisig(901, batch[k].id, results[k]->metadata, *set) ==
+              committee::Verdict::kValid);
+    }
+    const auto notes_of = [&](std::size_t k) {
+        std::string all;
+        for (const auto& n : results[k].error().notes) all += n + "\n";
+        return all;
+    };
+    CHECK(notes_of(4).find("has not signed index 4 yet") != std::string::npos);  // v3
+    CHECK(notes_of(4).find("signed another root") != std::string::npos);         // the liar
+    CHECK(notes_of(6).find("has not signed index 6 yet") != std::string::npos);
+    CHECK(notes_of(8).find("its checkpoint is for another message") != std::string::npos);
+}
+
 TEST_CASE("signatures: a slow validator is not waited for once the threshold is met",
           "[relayer][signatures]") {
     test::Postgres pg;

@@ -145,9 +145,13 @@ void Validator::sign_final(ValidatorStep& step) {
 
 ValidatorStep Validator::step() {
     ValidatorStep step;
-    while (verify_due(step) == static_cast<std::size_t>(batch_)) {
-    }
-    sign_final(step);
+    // Signed batch by batch: a burst of thousands does not hold the first signature back until the
+    // last message is verified.
+    std::size_t claimed = 0;
+    do {
+        claimed = verify_due(step);
+        sign_final(step);
+    } while (claimed == static_cast<std::size_t>(batch_));
     return step;
 }
 

@@ -57,7 +57,7 @@ class OpStackVerifier {
             return Verification{VerifyOutcome::kNotYet,
                                 "no output covers L2 block " + std::to_string(m.block_number) + " yet", 1s};
         }
-        const auto check = check_opstack_message(l1_, l2_, config_, *head, m.id, m.block_number);
+        const auto check = check_opstack_message(l1_, l2_, config_, *head, m.id, m.block_number, &evidence_cache_);
         if (!check)
             return Verification{VerifyOutcome::kNotYet, check.error().message,
                                 check.error().not_yet ? 1s : 2s};
@@ -112,6 +112,7 @@ class OpStackVerifier {
     client::OpStackConfig config_;
     const chain::TrustedHeadTracker& tracker_;
     std::map<Hash, uint64_t> final_at_;
+    OutputEvidenceCache evidence_cache_;
     std::optional<std::pair<Hash, uint64_t>> head_time_;
     std::optional<std::pair<Hash, uint64_t>> covered_;
 };

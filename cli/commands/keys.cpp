@@ -37,7 +37,8 @@ PrivateKey parse_key(std::string& text, const std::string& source) {
 
 }  // namespace
 
-LoadedKey load_private_key(const std::optional<std::filesystem::path>& key_file, std::ostream& warnings) {
+LoadedKey load_private_key(const std::optional<std::filesystem::path>& key_file, std::ostream& warnings,
+                           std::string_view env) {
     if (key_file) {
         const std::string path = key_file->string();
         const std::string source = "key file " + path;
@@ -64,7 +65,7 @@ LoadedKey load_private_key(const std::optional<std::filesystem::path>& key_file,
         return LoadedKey{parse_key(text, source), source};
     }
 
-    const std::string name(kPrivateKeyEnv);
+    const std::string name(env);
     char* value = std::getenv(name.c_str());
     if (value == nullptr || *value == '\0') {
         throw CommandError("no signing key: pass --key-file PATH (mode 0600) or set " + name);

@@ -20,11 +20,11 @@ struct LoadedKey {
     std::string source;  // "key file /path" or "$CAUSEWAY_PRIVATE_KEY", for messages
 };
 
-// From `key_file` when given, else from $CAUSEWAY_PRIVATE_KEY (erased from the environment once
+// From `key_file` when given, else from the variable `env` (erased from the environment once
 // read, so child processes do not inherit it). Throws CommandError: for a key file that other
 // users can access (group access only draws a warning on `warnings`), that is missing or not a
 // regular file, or that does not hold 64 hex digits; when neither source is set.
 [[nodiscard]] LoadedKey load_private_key(const std::optional<std::filesystem::path>& key_file,
-                                         std::ostream& warnings);
+                                         std::ostream& warnings, std::string_view env = kPrivateKeyEnv);
 
 }  // namespace causeway::cli
