@@ -606,7 +606,14 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
     const db::StoredAttempt* landed = nullptr;
     for (std::size_t i = 0; i < all.size(); ++i) {
         auto r = receipts[i].get();
-        if (r && *r) {
+        if (!r) {
+            // Not knowing is not "no receipt": an attempt taken for dropped while it was mined
+            // would send its messages out again.
+            defer_all(group, 1s,
+                      "receipt of " + to_hex(all[i].attempt.tx_hash) + ": " + r.error().to_string(), result);
+            return;
+        }
+        if (*r) {
             receipt = **r;
             landed = &all[i];
             break;
@@ -675,7 +682,9 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
             for (const auto& m : unknown) {
                 jsonrpc::CallRequest call;
                 call.to = d->mailbox;
-                (void)abi::encode_call(call.data, delivered_function(), {abi::Value(m.id)});
+                // bytes32 takes the id as 32 bytes (the encoder refuses a Hash value: the call would
+                // go out without data and revert).
+                (void)abi::encode_call(call.data, delivered_function(), {abi::Value(Bytes(m.id.view()))});
                 answers.push_back(check.add(chain::calls::call(call, jsonrpc::BlockId())));
             }
             d->client->execute(check);

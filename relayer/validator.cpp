@@ -1,6 +1,7 @@
 #include "relayer/validator.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "core/hex.hpp"
 
@@ -56,9 +57,21 @@ uint32_t Validator::next_index(uint32_t origin) {
 }
 
 std::size_t Validator::verify_due(ValidatorStep& step) {
-    const auto claimed = queue_.claim(MessageState::kObserved, batch_, owner_, kLease);
+    auto claimed = queue_.claim(MessageState::kObserved, batch_, owner_, kLease);
+    // In index order per origin: outputs become final in order, so once one message is not final
+    // yet neither is any later one of its origin. Those wait as long, unfetched, and come back in
+    // line behind it (signing goes in index order anyway).
+    std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.message.origin, a.message.nonce) < std::pair(b.message.origin, b.message.nonce);
+    });
+    std::map<uint32_t, std::chrono::milliseconds> waiting;  // origin -> the wait of its first not final
     std::vector<db::Advance> final;
     for (const auto& m : claimed) {
+        if (const auto w = waiting.find(m.message.origin); w != waiting.end()) {
+            (void)queue_.defer(m.id, owner_, after(w->second), "awaiting_earlier_index");
+            ++step.deferred;
+            continue;
+        }
         const auto origin = origins_.find(m.message.origin);
         if (origin == origins_.end()) {
             (void)queue_.dead_letter(
@@ -80,6 +93,7 @@ std::size_t Validator::verify_due(ValidatorStep& step) {
                 break;
             case VerifyOutcome::kNotYet:
                 (void)queue_.defer(m.id, owner_, after(v.retry_after), "awaiting_finality");
+                waiting.emplace(m.message.origin, v.retry_after);
                 ++step.deferred;
                 break;
             case VerifyOutcome::kInvalid:

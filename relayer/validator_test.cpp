@@ -78,8 +78,11 @@ TEST_CASE("the validator signs in index order, only what is final, each root the
     script.not_yet = {2};
     relayer::Validator validator(conn, signer, {relayer::ValidatorOrigin{901, hook(), script.verifier()}});
     auto step = validator.step();
-    CHECK(step.verified == 4);
-    CHECK(step.signed_checkpoints == 2);  // 0 and 1; 3 and 4 wait for 2
+    // 0 and 1 final and signed; 2 not final yet, so neither are 3 and 4 (outputs become final in
+    // order): they wait behind it without their evidence being fetched.
+    CHECK(step.verified == 2);
+    CHECK(script.calls == 3);
+    CHECK(step.signed_checkpoints == 2);
     CHECK(validator.next_index(901) == 2);
     for (uint32_t i = 0; i < 2; ++i) {
         const auto c = signer.store().at(901, i);
@@ -90,6 +93,8 @@ TEST_CASE("the validator signs in index order, only what is final, each root the
     }
     CHECK_FALSE(signer.store().at(901, 2));
     CHECK(db::find_message(conn, ids[2])->held_reason == "awaiting_finality");
+    CHECK(db::find_message(conn, ids[3])->held_reason == "awaiting_earlier_index");
+    CHECK(db::find_message(conn, ids[4])->held_reason == "awaiting_earlier_index");
     CHECK(db::find_message(conn, ids[0])->state == db::MessageState::kDelivered);  // signed
 
     // Message 2 becomes final: 2, 3 and 4 are signed, in order.
