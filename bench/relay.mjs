@@ -7,7 +7,8 @@
 //    causeway adds on top of the finality wait (delivery after the second of three signatures);
 //  - the relayer's resident memory after 1,000 and after N delivered messages.
 // Usage: node bench/relay.mjs CAUSEWAY_BIN OUT_DIR   ($RELAY_BENCH_MESSAGES: N, default 10000;
-// $RELAY_BENCH_LATENCY_MESSAGES: M, default 300; $RELAY_BENCH_BATCHES: "1,10,100")
+// $RELAY_BENCH_LATENCY_MESSAGES: M, default 300; $RELAY_BENCH_BATCHES: "1,10,100", "" for the latency
+// alone)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import pg from 'pg';
 const [bin, outDir] = process.argv.slice(2);
 const N = Number(process.env.RELAY_BENCH_MESSAGES ?? 10000);
 const M = Number(process.env.RELAY_BENCH_LATENCY_MESSAGES ?? 300);
-const batches = (process.env.RELAY_BENCH_BATCHES ?? '1,10,100').split(',').map(Number);
+const batches = (process.env.RELAY_BENCH_BATCHES ?? '1,10,100').split(',').filter(Boolean).map(Number);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const cli = (...args) => execFileSync(bin, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
 
