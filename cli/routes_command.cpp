@@ -108,8 +108,7 @@ void add_pause_command(CLI::App& routes, Command& selected, PauseAction action) 
             const auto config = relayer::load_relayer_config(args->config);
             const auto key = load_private_key(args->key_file, std::cerr,
                                               pause ? "CAUSEWAY_GUARDIAN_KEY" : "CAUSEWAY_OWNER_KEY");
-            const auto routes = relayer::configured_routes_in(config, scope);
-            if (routes.empty())
+            if (relayer::configured_routes_in(config, scope).empty())
                 throw CommandError("no route of " + args->config.string() + " is in the scope " +
                                    scope.describe());
             // A pause holds our relayers first; a resume frees the chains first.
@@ -119,25 +118,17 @@ void add_pause_command(CLI::App& routes, Command& selected, PauseAction action) 
             boost::json::array changes;
             std::string text;
             bool failed = false;
-            for (const auto& [o, d] : routes) {
-                const std::string target = std::to_string(o) + "->" + std::to_string(d);
-                const auto change = relayer::set_onchain_pause(config, key.key, o, d, pause);
-                if (!change) {
-                    text += "on chain: " + change.error() + "\n";
-                    changes.push_back(boost::json::object{{"route", target}, {"error", change.error()}});
+            for (const auto& o : relayer::set_onchain_pauses(config, key.key, scope, pause, conn, audit.actor,
+                                                             audit.reason)) {
+                changes.push_back(boost::json::parse(o.json()));
+                if (!o.change) {
                     failed = true;
+                    text += "on chain: " + o.change.error() + "\n";
                     continue;
                 }
-                boost::json::object c{{"route", target},
-                                      {"module", to_checksum_hex(change->module)},
-                                      {"transaction", to_hex(change->transaction)},
-                                      {"block", change->block}};
-                db::record_audit(conn, audit.actor, pause ? "route.pause.onchain" : "route.resume.onchain",
-                                 target, audit.reason, boost::json::serialize(c));
-                text += "on chain: " + target + (pause ? " paused" : " resumed") + " in " +
-                        to_checksum_hex(change->module) + " by " + to_hex(change->transaction) + " (block " +
-                        std::to_string(change->block) + ")\n";
-                changes.push_back(std::move(c));
+                text += "on chain: " + o.target() + (pause ? " paused" : " resumed") + " in " +
+                        to_checksum_hex(o.change->module) + " by " + to_hex(o.change->transaction) +
+                        " (block " + std::to_string(o.change->block) + ")\n";
             }
             if (!pause && !failed)
                 status = routes_pause(conn, scope, action, audit, args->db.format(), queue_out);

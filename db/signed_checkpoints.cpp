@@ -1,5 +1,7 @@
 #include "db/signed_checkpoints.hpp"
 
+#include <limits>
+
 #include <pqxx/pqxx>
 
 #include "core/hex.hpp"
@@ -161,18 +163,7 @@ std::vector<SignedCheckpoint> SignedCheckpointStore::range(uint32_t origin, uint
 }
 
 std::vector<SignedCheckpoint> SignedCheckpointStore::all(uint32_t origin) {
-    return sql::guarded("signed checkpoints", [&] {
-        pqxx::read_transaction tx(conn_.raw());
-        std::vector<SignedCheckpoint> out;
-        for (const auto& row :
-             tx.exec_params("SELECT " + std::string(kColumns) +
-                                " FROM signed_checkpoints WHERE validator = $1 AND origin = $2"
-                                " ORDER BY idx",
-                            sql::bytea(validator_), static_cast<int64_t>(origin))) {
-            out.push_back(read_row(row));
-        }
-        return out;
-    });
+    return range(origin, 0, std::numeric_limits<uint32_t>::max());
 }
 
 std::vector<std::chrono::sys_time<std::chrono::microseconds>> signing_times(Connection& conn, uint32_t origin,

@@ -221,21 +221,10 @@ void serve_admin(http::Server& server, const AdminContext& context) {
                 // The queue is paused (our relayers stop at once); then each chain.
                 json::array changes;
                 bool failed = false;
-                for (const auto& [o, d] : configured_routes_in(*config, scope)) {
-                    const std::string target = std::to_string(o) + "->" + std::to_string(d);
-                    const auto c = set_onchain_pause(*config, *guardian, o, d, true);
-                    if (!c) {
-                        failed = true;
-                        changes.push_back(json::object{{"route", target}, {"error", c.error()}});
-                        continue;
-                    }
-                    json::object done{{"route", target},
-                                      {"module", to_checksum_hex(c->module)},
-                                      {"transaction", to_hex(c->transaction)},
-                                      {"block", c->block}};
-                    db::record_audit(conn, actor, "route.pause.onchain", target, reason,
-                                     json::serialize(done));
-                    changes.push_back(std::move(done));
+                for (const auto& o :
+                     set_onchain_pauses(*config, *guardian, scope, true, conn, actor, reason)) {
+                    failed = failed || !o.change;
+                    changes.push_back(json::parse(o.json()));
                 }
                 out["onchain"] = std::move(changes);
                 // The queue's pause stands either way; a chain that refused is a bad gateway.

@@ -1,5 +1,7 @@
 #include "relayer/onchain_pause.hpp"
 
+#include <boost/json.hpp>
+
 #include "chain/transaction_sender.hpp"
 #include "core/abi.hpp"
 #include "core/hex.hpp"
@@ -63,6 +65,34 @@ std::expected<OnchainChange, std::string> set_onchain_pause(const RelayerConfig&
                                ") = " + (paused ? "true" : "false") + " after the call");
     }
     return OnchainChange{origin, destination, module, receipt->transaction_hash, receipt->block_number};
+}
+
+std::string OnchainOutcome::target() const {
+    return std::to_string(route.first) + "->" + std::to_string(route.second);
+}
+
+std::string OnchainOutcome::json() const {
+    if (!change)
+        return boost::json::serialize(boost::json::object{{"route", target()}, {"error", change.error()}});
+    return boost::json::serialize(boost::json::object{{"route", target()},
+                                                      {"module", to_checksum_hex(change->module)},
+                                                      {"transaction", to_hex(change->transaction)},
+                                                      {"block", change->block}});
+}
+
+std::vector<OnchainOutcome> set_onchain_pauses(const RelayerConfig& config, const PrivateKey& key,
+                                               const db::RouteScope& scope, bool pause, db::Connection& conn,
+                                               std::string_view actor, std::string_view reason) {
+    std::vector<OnchainOutcome> out;
+    for (const auto& route : configured_routes_in(config, scope)) {
+        OnchainOutcome o{route, set_onchain_pause(config, key, route.first, route.second, pause)};
+        if (o.change) {
+            db::record_audit(conn, actor, pause ? "route.pause.onchain" : "route.resume.onchain", o.target(),
+                             reason, o.json());
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
 }
 
 }  // namespace causeway::relayer

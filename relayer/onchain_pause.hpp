@@ -38,4 +38,21 @@ struct OnchainChange {
                                                                           uint32_t origin,
                                                                           uint32_t destination, bool pause);
 
+// One route's on-chain change, or why it failed.
+struct OnchainOutcome {
+    db::RouteKey route;
+    std::expected<OnchainChange, std::string> change;
+    [[nodiscard]] std::string target() const;  // "901->902"
+    [[nodiscard]] std::string json()
+        const;  // {"route", "module", "transaction", "block"} or {"route", "error"}
+};
+
+// set_onchain_pause for each configured route in `scope`, each change that went through audited
+// (route.pause.onchain / route.resume.onchain, with the transaction) by `actor` for `reason`.
+[[nodiscard]] std::vector<OnchainOutcome> set_onchain_pauses(const RelayerConfig& config,
+                                                             const PrivateKey& key,
+                                                             const db::RouteScope& scope, bool pause,
+                                                             db::Connection& conn, std::string_view actor,
+                                                             std::string_view reason);
+
 }  // namespace causeway::relayer
