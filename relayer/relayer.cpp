@@ -65,12 +65,12 @@ std::vector<Hash> ids_of(std::span<const db::QueuedMessage> messages) {
 // Every transaction's intrinsic cost.
 constexpr uint64_t kTransactionBaseGas = 21'000;
 // Beyond the messages' own gas: the batch's overhead and what a margin on the base must cover.
-constexpr uint64_t kBatchOverheadGas = 30'000;
+constexpr uint64_t kBatchOverheadGas = 60'000;
 
 }  // namespace
 
 uint64_t Relayer::GasModel::gas_limit(std::size_t messages) const noexcept {
-    return kTransactionBaseGas + kBatchOverheadGas + messages * (per_message + per_message / 10);
+    return kTransactionBaseGas + kBatchOverheadGas + messages * (per_message + per_message / 5);
 }
 
 std::size_t Relayer::GasModel::next_batch(std::size_t waiting, std::size_t batch_size) const noexcept {
@@ -79,7 +79,7 @@ std::size_t Relayer::GasModel::next_batch(std::size_t waiting, std::size_t batch
     // k transactions of n messages fit a block when the first k - 1 have used their gas and the
     // last one's limit fits what is left: (k - 1) n g + limit(n) <= block gas limit.
     const uint64_t room = block_gas_limit - kTransactionBaseGas - kBatchOverheadGas;
-    const uint64_t with_margin = per_message + per_message / 10;
+    const uint64_t with_margin = per_message + per_message / 5;
     const auto size_for = [&](std::size_t k) {
         return std::min<std::size_t>(batch_size, room / ((k - 1) * per_message + with_margin));
     };
