@@ -21,13 +21,17 @@ std::string chains_yaml(const json::array& chains, const json::object& keys,
     std::ostringstream yaml;
     for (const auto& c : chains) {
         yaml << "  - name: " << text_of(c.as_object(), "name")
-             << "\n    family: " << (c.as_object().contains("contracts") ? "opstack" : "l1")
+             << "\n    family: " << text_of(c.as_object(), "family")
              << "\n    chain_id: " << c.at("chain_id").to_number<int64_t>()
              << "\n    domain: " << c.at("domain").to_number<int64_t>()
              << "\n    rpc: " << yaml_quote(text_of(c.as_object(), "rpc")) << "\n";
         if (const auto* oracle = c.as_object().if_contains("output_oracle")) {
             yaml << "    output_oracle: " << yaml_quote(oracle->as_string().c_str())
                  << "  # on the L1\n    finalization_period_seconds: " << kFinalizationSeconds << "\n";
+        }
+        if (const auto* rollup = c.as_object().if_contains("zk_rollup")) {
+            yaml << "    zk_rollup: " << yaml_quote(rollup->as_string().c_str())
+                 << "  # on the L1\n    finalized_state_roots_slot: " << kFinalizedStateRootsSlot << "\n";
         }
         if (const auto* contracts = c.as_object().if_contains("contracts")) {
             yaml << "    contracts:\n";
@@ -73,7 +77,8 @@ void write_configs(const std::filesystem::path& config_dir, const json::array& c
                        "\ndatabase: " + yaml_quote(db_url) + "\nkey_file: " + key_file("relayer") +
                        "\nadmin_token_file: " + yaml_quote((config_dir / "admin-token").string()) +
                        "\nlisten: \"127.0.0.1:" + std::to_string(relayer_ports[r - 1]) +
-                       "\"\nrelay: {batch_size: 100, replace_after_ms: 15000, lease_ms: 10000}\nchains:\n" + chains_text);
+                       "\"\nrelay: {batch_size: 100, replace_after_ms: 15000, lease_ms: 10000}\nchains:\n" +
+                       chains_text);
     }
     for (std::size_t v = 1; v <= validator_ports.size(); ++v) {
         const std::string role = "validator-" + std::to_string(v);

@@ -67,18 +67,29 @@ Deployed deploy_l2(Sender& deployer, uint32_t domain, const fs::path& out) {
     return d;
 }
 
-// L1 anchors: one output oracle per L2, posted to by the proposer.
-void deploy_oracles(json::array& chains) {
+// L1 anchors, posted to by the proposer: an output oracle for an OP Stack style L2, a
+// ScrollChain-like rollup contract for a ZK style one.
+void deploy_anchors(json::array& chains) {
     Sender l1(text_of(chains[0].as_object(), "rpc"), role_key("deployer"));
-    const Bytes oracle_code = creation_code(contracts_out(), "DevnetOutputOracle.sol", "DevnetOutputOracle");
+    const Address proposer = role_key("proposer").address();
     for (std::size_t i = 1; i < chains.size(); ++i) {
+        auto& chain = chains[i].as_object();
+        const std::string name = text_of(chain, "name");
+        if (text_of(chain, "family") == "zk") {
+            const Address rollup =
+                l1.deploy(creation_code(contracts_out(), "DevnetZkRollup.sol", "DevnetZkRollup"),
+                          constructor_args("address", {abi::Value(proposer)}), "DevnetZkRollup for " + name);
+            chain["zk_rollup"] = to_checksum_hex(rollup);
+            chain["finalized_state_roots_slot"] = kFinalizedStateRootsSlot;
+            continue;
+        }
         const Address oracle =
-            l1.deploy(oracle_code,
-                      constructor_args("address,uint256", {abi::Value(role_key("proposer").address()),
-                                                           abi::Value(u256(kFinalizationSeconds))}),
-                      "DevnetOutputOracle for " + text_of(chains[i].as_object(), "name"));
-        chains[i].as_object()["output_oracle"] = to_checksum_hex(oracle);
-        chains[i].as_object()["finalization_period_seconds"] = kFinalizationSeconds;
+            l1.deploy(creation_code(contracts_out(), "DevnetOutputOracle.sol", "DevnetOutputOracle"),
+                      constructor_args("address,uint256",
+                                       {abi::Value(proposer), abi::Value(u256(kFinalizationSeconds))}),
+                      "DevnetOutputOracle for " + name);
+        chain["output_oracle"] = to_checksum_hex(oracle);
+        chain["finalization_period_seconds"] = kFinalizationSeconds;
     }
 }
 
@@ -125,7 +136,7 @@ void fund(const std::string& rpc, const Deployed& here) {
 }  // namespace
 
 void deploy_contracts(json::array& chains) {
-    deploy_oracles(chains);
+    deploy_anchors(chains);
     install_message_passers(chains);
 
     // The bridge contracts on each L2, wired to each other: routes 901 <-> 902 under a 2-of-3

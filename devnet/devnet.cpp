@@ -242,6 +242,7 @@ json::array start_chains(const fs::path& dir, Started& started) {
         started.add(pid, SIGTERM);
         chains.push_back(json::object{{"name", c.name},
                                       {"role", c.role},
+                                      {"family", c.family},
                                       {"chain_id", c.chain_id},
                                       {"domain", c.chain_id},
                                       {"rpc", "http://127.0.0.1:" + std::to_string(port)},

@@ -56,16 +56,20 @@ struct MoveMarginOptions {
 int devnet_move_margin(const DevnetOptions& options, const MoveMarginOptions& move, const PrivateKey& trader,
                        std::ostream& out);
 
-// The chains of a devnet, in manifest order.
+// The chains of a devnet, in manifest order. `family` is the chain family the daemons' configs
+// name: how an L2 anchors its state on the L1, hence which light client proves its messages.
 struct DevnetChain {
     const char* name;
     uint64_t chain_id;
     const char* role;
+    const char* family;
 };
 inline constexpr DevnetChain kDevnetChains[] = {
-    {"l1", 900, "L1"},
-    {"l2a", 901, "L2 (OP Stack style)"},
-    {"l2b", 902, "L2 (OP Stack style)"},
+    {"l1", 900, "L1", "l1"},
+    // Output roots posted to an L2OutputOracle, final after a challenge window.
+    {"l2a", 901, "L2 (OP Stack style)", "opstack"},
+    // State roots finalized by batch in a ScrollChain-like contract, final once written.
+    {"l2b", 902, "L2 (ZK rollup style)", "zk"},
 };
 
 }  // namespace causeway::devnet

@@ -44,6 +44,8 @@ inline constexpr const char* kValidators[] = {"validator-1", "validator-2", "val
 inline constexpr std::string_view kMessagePasser = "0x4200000000000000000000000000000000000016";
 // The devnet's challenge window: seconds from an output's proposal to its finality.
 inline constexpr uint64_t kFinalizationSeconds = 12;
+// DevnetZkRollup keeps finalizedStateRoots where ScrollChain does.
+inline constexpr uint64_t kFinalizedStateRootsSlot = 158;
 
 // Writes `content` through a temporary file renamed into place, with `perms`.
 void write_file(const std::filesystem::path& path, const std::string& content,

@@ -61,8 +61,15 @@ void print_path(const json::object& manifest, const MoveMarginOptions& move, con
     step("dispatched", std::chrono::time_point_cast<std::chrono::microseconds>(sent_at),
          "on " + std::to_string(move.from));
     step("observed", m ? std::optional(m->observed_at) : std::nullopt, "by the relayer's watcher");
-    step("final, first signature", signed_at.empty() ? std::nullopt : std::optional(signed_at[0]),
-         "the OP Stack light client: output root past its challenge window");
+    // The origin's family names the rule its messages were final under.
+    std::string rule = "final under the origin's rule";
+    for (const auto& c : manifest.at("chains").as_array()) {
+        if (c.at("chain_id").to_number<uint64_t>() != move.from) continue;
+        rule = c.as_object().contains("zk_rollup")
+                   ? "the ZK light client: batch state root finalized on L1"
+                   : "the OP Stack light client: output root past its challenge window";
+    }
+    step("final, first signature", signed_at.empty() ? std::nullopt : std::optional(signed_at[0]), rule);
     step("signed 2 of 3", signed_at.size() < 2 ? std::nullopt : std::optional(signed_at[1]),
          std::to_string(signed_at.size()) + " of 3 validators have signed index " + std::to_string(index));
     step("submitted", m ? m->submitted_at : std::nullopt,

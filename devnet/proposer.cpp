@@ -39,21 +39,32 @@ int run_proposer(const ProposerOptions& o, const PrivateKey& key, const log::Log
         struct L2 {
             std::string name;
             std::unique_ptr<chain::HttpJsonRpcClient> client;
-            Address oracle;
+            Address anchor;  // the output oracle, or the ZK rollup contract
+            bool zk = false;
             std::optional<uint64_t> proposed;
+            uint64_t batches = 0;  // ZK: batches finalized so far
         };
         std::vector<L2> l2s;
         for (std::size_t i = 1; i < chains.size(); ++i) {
-            auto client = chain::HttpJsonRpcClient::create(chains[i].at("rpc").as_string().c_str());
+            const auto& chain = chains[i].as_object();
+            auto client = chain::HttpJsonRpcClient::create(chain.at("rpc").as_string().c_str());
             if (!client) throw std::runtime_error(client.error());
-            const auto oracle = address_from_hex(chains[i].at("output_oracle").as_string().c_str());
-            if (!oracle) throw std::runtime_error("bad output_oracle in the manifest");
-            l2s.push_back(
-                {chains[i].at("name").as_string().c_str(), std::move(*client), *oracle, std::nullopt});
+            const bool zk = chain.contains("zk_rollup");
+            const char* key = zk ? "zk_rollup" : "output_oracle";
+            const auto anchor = address_from_hex(chain.at(key).as_string().c_str());
+            if (!anchor) throw std::runtime_error(std::string("bad ") + key + " in the manifest");
+            L2 l2{chain.at("name").as_string().c_str(), std::move(*client), *anchor, zk, std::nullopt, 0};
+            if (zk) {
+                // A restarted proposer goes on from the contract's last batch.
+                l2.batches = static_cast<uint64_t>(
+                    u256_from_be(l1.call(l2.anchor, calldata("lastFinalizedBatchIndex()", {}))));
+            }
+            l2s.push_back(std::move(l2));
         }
-        log.info("posting output roots to L1", {{"proposer", to_checksum_hex(l1.address())},
-                                                {"l2s", l2s.size()},
-                                                {"interval_ms", static_cast<int64_t>(o.interval.count())}});
+        log.info("posting output roots and finalizing batches on L1",
+                 {{"proposer", to_checksum_hex(l1.address())},
+                  {"l2s", l2s.size()},
+                  {"interval_ms", static_cast<int64_t>(o.interval.count())}});
 
         for (int round = 0; !stop_requested && (o.rounds == 0 || round < o.rounds); ++round) {
             for (auto& l2 : l2s) {
@@ -69,6 +80,24 @@ int run_proposer(const ProposerOptions& o, const PrivateKey& key, const log::Log
                     const auto proof = l2.client->get_proof(passer, {}, at);
                     if (!proof) throw std::runtime_error(proof.error().to_string());
                     const BlockHeader& l2_header = **header;
+                    if (l2.zk) {
+                        // One batch per round, up to the L2's head: its post-state root is the head's.
+                        const uint64_t batch = l2.batches + 1;
+                        const Hash block_hash = compute_hash(l2_header);
+                        (void)l1.send(l2.anchor,
+                                      calldata("finalizeBatch(uint256,bytes32,bytes32,bytes32,uint256)",
+                                               {abi::Value(u256(batch)), abi::Value(Bytes(block_hash.view())),
+                                                abi::Value(Bytes(l2_header.state_root.view())),
+                                                abi::Value(Bytes(32, 0)), abi::Value(u256(*head))}),
+                                      "finalize batch of " + l2.name);
+                        l2.batches = batch;
+                        l2.proposed = *head;
+                        log.info("finalized", {{"chain", l2.name},
+                                               {"batch", batch},
+                                               {"block", *head},
+                                               {"state_root", to_hex(l2_header.state_root)}});
+                        continue;
+                    }
                     opstack::OutputRootProof parts{Hash{}, l2_header.state_root, proof->storage_hash,
                                                    compute_hash(l2_header)};
                     const auto root = opstack::output_root(parts);
@@ -76,7 +105,7 @@ int run_proposer(const ProposerOptions& o, const PrivateKey& key, const log::Log
                     const auto l1_head = l1.client().block_number();
                     const auto l1_header = l1.client().header_by_number(jsonrpc::BlockId::latest());
                     if (!l1_head || !l1_header || !*l1_header) throw std::runtime_error("no L1 head");
-                    (void)l1.send(l2.oracle,
+                    (void)l1.send(l2.anchor,
                                   calldata("proposeL2Output(bytes32,uint256,bytes32,uint256)",
                                            {abi::Value(Bytes(root->view())), abi::Value(u256(*head)),
                                             abi::Value(Bytes(compute_hash(**l1_header).view())),

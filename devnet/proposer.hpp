@@ -1,6 +1,8 @@
-// The devnet proposer: every few seconds, for each L2 of the devnet, the output root of its newest
-// block in OP Stack's format (version 0: keccak256(0 | stateRoot | L2ToL1MessagePasser storage root |
-// blockHash)) is posted to that L2's DevnetOutputOracle on the L1, signed with the proposer key.
+// The devnet proposer: every few seconds, for each L2 of the devnet, its newest block is anchored on
+// the L1 with the proposer key. An OP Stack style L2 gets the block's output root in OP Stack's
+// format (version 0: keccak256(0 | stateRoot | L2ToL1MessagePasser storage root | blockHash)) posted
+// to its DevnetOutputOracle; a ZK style L2 gets the next batch, ending at that block, finalized with
+// the block's state root in its DevnetZkRollup (the devnet has no prover: the key stands for one).
 #pragma once
 
 #include <chrono>

@@ -56,7 +56,8 @@ Health contracts_health(const json::object& c) {
                                                        " have code (mailbox, ISMs, token, vault)"};
 }
 
-// The proposer runs, and how many outputs each L2's oracle holds.
+// The proposer runs, and how many outputs each OP Stack style L2's oracle holds (batches each ZK
+// style L2's rollup contract has finalized).
 Health proposer_health(const json::object& manifest, pid_t pid) {
     if (!os::alive(pid)) return {false, "not running"};
     Health h{true, ""};
@@ -64,15 +65,16 @@ Health proposer_health(const json::object& manifest, pid_t pid) {
     auto l1 = chain::HttpJsonRpcClient::create(text_of(chains[0].as_object(), "rpc"));
     for (const auto& c : chains) {
         const auto* oracle = c.as_object().if_contains("output_oracle");
-        if (oracle == nullptr || !l1) continue;
+        const auto* rollup = c.as_object().if_contains("zk_rollup");
+        if ((oracle == nullptr && rollup == nullptr) || !l1) continue;
         jsonrpc::CallRequest call;
-        call.to = address_from_hex(oracle->as_string().c_str()).value();
-        call.data = calldata("nextOutputIndex()", {});
+        call.to = address_from_hex((oracle != nullptr ? oracle : rollup)->as_string().c_str()).value();
+        call.data = calldata(oracle != nullptr ? "nextOutputIndex()" : "lastFinalizedBatchIndex()", {});
         const auto out = (*l1)->call(call);
         if (!h.detail.empty()) h.detail += ", ";
         h.detail += text_of(c.as_object(), "name") + " " +
                     (out && out->size() == 32 ? to_decimal(u256_from_be(*out)) : std::string("?")) +
-                    " outputs";
+                    (oracle != nullptr ? " outputs" : " batches finalized");
     }
     return h;
 }
@@ -103,7 +105,7 @@ int devnet_status(const DevnetOptions& o, std::ostream& out) {
     }
     if (const auto* proposer = manifest->if_contains("proposer")) {
         const auto pid = static_cast<pid_t>(proposer->at("pid").to_number<int64_t>());
-        parts.push_back(part("proposer", pid, "L1 output oracles", proposer_health(*manifest, pid)));
+        parts.push_back(part("proposer", pid, "L1 anchors", proposer_health(*manifest, pid)));
     }
     if (const auto* validators = manifest->if_contains("validators")) {
         for (const auto& v : validators->as_array()) {

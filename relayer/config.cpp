@@ -126,7 +126,8 @@ ContractSettings contracts_of(const At& at) {
 
 ChainSettings chain_of(const At& at) {
     at.only({"name", "chain_id", "domain", "family", "rpc", "ws", "confirmations", "poll_interval_ms",
-             "start_block", "contracts", "output_oracle", "finalization_period_seconds"});
+             "start_block", "contracts", "output_oracle", "finalization_period_seconds", "zk_rollup",
+             "finalized_state_roots_slot"});
     ChainSettings c;
     c.name = at.key("name").text();
     c.chain_id = at.key("chain_id").number();
@@ -150,8 +151,13 @@ ChainSettings chain_of(const At& at) {
     if (const auto k = at.key("output_oracle"); k.present()) c.output_oracle = k.address();
     if (const auto k = at.key("finalization_period_seconds"); k.present())
         c.finalization_period_seconds = k.number();
+    if (const auto k = at.key("zk_rollup"); k.present()) c.zk_rollup = k.address();
+    if (const auto k = at.key("finalized_state_roots_slot"); k.present())
+        c.finalized_state_roots_slot = k.number();
     if (c.family == ChainFamily::kOpStack && !c.output_oracle)
         at.key("output_oracle").fail("missing (an opstack chain's L1 anchor)");
+    if (c.family == ChainFamily::kZk && !c.zk_rollup)
+        at.key("zk_rollup").fail("missing (a zk chain's L1 rollup contract)");
     if (c.family != ChainFamily::kL1 && !c.contracts) at.key("contracts").fail("missing (an L2's Mailbox)");
     return c;
 }

@@ -53,6 +53,10 @@ struct ChainSettings {
     // OP Stack: the output oracle on the L1 and its challenge window.
     std::optional<Address> output_oracle;
     uint64_t finalization_period_seconds = 0;
+    // ZK: the rollup's contract on the L1 and the slot of its `finalizedStateRoots` mapping
+    // (ScrollChain's by default).
+    std::optional<Address> zk_rollup;
+    uint64_t finalized_state_roots_slot = 158;
 };
 
 // Where trusted L1 heads come from (`trust:`).

@@ -142,6 +142,20 @@ TEST_CASE("a validator's config: each problem named with its file and key", "[re
           file + ": chains[1].family: not a chain family (l1, opstack or zk): plasma");
     CHECK(error_of(with("family: opstack", "family: l1")) ==
           file + ": chains: exactly one chain of family l1 is needed, found 2");
+    CHECK(error_of(with("family: opstack", "family: zk")) ==
+          file + ": chains[1].zk_rollup: missing (a zk chain's L1 rollup contract)");
+    {
+        // A ZK chain: its rollup contract, and ScrollChain's finalizedStateRoots slot unless given.
+        const auto zk =
+            load_validator_config(with("family: opstack", "family: zk\n    zk_rollup: \"" + kOracle + "\""));
+        CHECK(zk.chains[1].family == relayer::ChainFamily::kZk);
+        CHECK(zk.chains[1].zk_rollup == address_from_hex(kOracle).value());
+        CHECK(zk.chains[1].finalized_state_roots_slot == 158);
+        const auto slot =
+            load_validator_config(with("family: opstack", "family: zk\n    zk_rollup: \"" + kOracle +
+                                                              "\"\n    finalized_state_roots_slot: 7"));
+        CHECK(slot.chains[1].finalized_state_roots_slot == 7);
+    }
     CHECK(error_of(with("quorum: 2", "quorum: 3")) ==
           file + ": trust.quorum: is 3 but the L1 has only 2 endpoint(s)");
     CHECK(error_of(with("level: debug", "level: loud")) ==

@@ -64,6 +64,12 @@ std::size_t Validator::verify_due(ValidatorStep& step) {
     std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
         return std::pair(a.message.origin, a.message.nonce) < std::pair(b.message.origin, b.message.nonce);
     });
+    std::map<uint32_t, std::vector<Hash>> expected;
+    for (const auto& m : claimed) expected[m.message.origin].push_back(m.id);
+    for (const auto& [domain, ids] : expected) {
+        if (const auto o = origins_.find(domain); o != origins_.end() && o->second.expect)
+            o->second.expect(ids);
+    }
     std::map<uint32_t, std::chrono::milliseconds> waiting;  // origin -> the wait of its first not final
     std::vector<db::Advance> final;
     for (const auto& m : claimed) {

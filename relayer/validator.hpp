@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,15 @@ struct Verification {
 
 using Verifier = std::function<Verification(const db::QueuedMessage& message)>;
 
+// Told, before a pass verifies them, the ids of the origin's messages it will ask about (in index
+// order), so that their evidence can be fetched together.
+using ExpectHint = std::function<void(std::span<const Hash> ids)>;
+
 struct ValidatorOrigin {
     uint32_t domain = 0;
     Hash merkle_tree_hook;  // the origin Mailbox (its merkle tree), as bytes32
     Verifier verify;
+    ExpectHint expect = nullptr;  // optional
 };
 
 struct ValidatorStep {

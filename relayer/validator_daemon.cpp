@@ -28,15 +28,22 @@ using Clock = std::chrono::steady_clock;
 // ahead of the wall clock (a devnet's warps), and one look costs a call and three proofs.
 constexpr uint64_t kMaxFinalityWaitS = 5;
 
-// The OP Stack light client's verdict as the validator's loop reads it. A message proven valid but
-// not yet final is remembered with the L1 time at which it will be, so that until then each look
-// costs nothing but the trusted head's timestamp; at that time it is proven again in full (the
-// output may have been deleted in its window), and only that second verdict can make it final.
-class OpStackVerifier {
+// How one chain family's light client is asked about a message: the evidence fetched and checked
+// as of a trusted L1 head.
+using LightClientAsk = std::function<std::expected<LightClientCheck, EvidenceError>(
+    const chain::TrustedHead& head, const Hash& message_id, uint64_t message_block)>;
+
+// A light client's verdict as the validator's loop reads it. A message proven valid but not yet
+// final (OP Stack: inside the challenge window) is remembered with the L1 time at which it will be,
+// so that until then each look costs nothing but the trusted head's timestamp; at that time it is
+// proven again in full (the output may have been deleted in its window), and only that second
+// verdict can make it final. `covered_call` is the anchor contract's view of the newest L2 block it
+// covers (an OP oracle's latestBlockNumber(), a ZK rollup's lastFinalizedBlock()).
+class LightClientVerifier {
   public:
-    OpStackVerifier(chain::ChainClient& l1, chain::ChainClient& l2, client::OpStackConfig config,
-                    const chain::TrustedHeadTracker& tracker)
-        : l1_(l1), l2_(l2), config_(std::move(config)), tracker_(tracker) {}
+    LightClientVerifier(chain::ChainClient& l1, Address anchor, std::string_view covered_call,
+                        LightClientAsk ask, const chain::TrustedHeadTracker& tracker)
+        : l1_(l1), anchor_(anchor), covered_call_(covered_call), ask_(std::move(ask)), tracker_(tracker) {}
 
     Verification operator()(const db::QueuedMessage& m) {
         using namespace std::chrono_literals;
@@ -51,13 +58,14 @@ class OpStackVerifier {
                                         std::min<uint64_t>(known->second - *now, kMaxFinalityWaitS) * 1000)};
             }
         }
-        // Above the newest L2 block the oracle covers, nothing can be proven yet: one call per head
+        // Above the newest L2 block the anchor covers, nothing can be proven yet: one call per head
         // says so for every such message (a burst is dispatched faster than outputs are posted).
         if (const auto covered = covered_block(*head); covered && m.block_number > *covered) {
             return Verification{VerifyOutcome::kNotYet,
-                                "no output covers L2 block " + std::to_string(m.block_number) + " yet", 1s};
+                                "nothing anchored covers L2 block " + std::to_string(m.block_number) + " yet",
+                                1s};
         }
-        const auto check = check_opstack_message(l1_, l2_, config_, *head, m.id, m.block_number, &evidence_cache_);
+        const auto check = ask_(*head, m.id, m.block_number);
         if (!check)
             return Verification{VerifyOutcome::kNotYet, check.error().message,
                                 check.error().not_yet ? 1s : 2s};
@@ -86,8 +94,8 @@ class OpStackVerifier {
     std::optional<uint64_t> covered_block(const chain::TrustedHead& head) {
         if (covered_ && covered_->first == head.hash) return covered_->second;
         jsonrpc::CallRequest call;
-        call.to = config_.oracle;
-        const auto selector = abi::function_selector("latestBlockNumber()");
+        call.to = anchor_;
+        const auto selector = abi::function_selector(covered_call_);
         call.data = Bytes(selector.bytes.begin(), selector.bytes.end());
         const auto word = l1_.call(call, jsonrpc::BlockId::number(head.number));
         if (!word || word->size() != 32) return std::nullopt;
@@ -108,11 +116,11 @@ class OpStackVerifier {
     }
 
     chain::ChainClient& l1_;
-    chain::ChainClient& l2_;
-    client::OpStackConfig config_;
+    Address anchor_;
+    std::string covered_call_;
+    LightClientAsk ask_;
     const chain::TrustedHeadTracker& tracker_;
     std::map<Hash, uint64_t> final_at_;
-    OutputEvidenceCache evidence_cache_;
     std::optional<std::pair<Hash, uint64_t>> head_time_;
     std::optional<std::pair<Hash, uint64_t>> covered_;
 };
@@ -172,18 +180,44 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
         if (chain.family == ChainFamily::kL1) continue;
         chain::FailoverClient& l2 = *clients.at(chain.name);
         watched.push_back(watcher_settings(chain));
-        if (chain.family != ChainFamily::kOpStack) {
-            log.warn("no light client for this chain family yet: its messages are not signed",
-                     {{"chain", chain.name}, {"family", std::string(to_string(chain.family))}});
-            continue;
+        const client::MailboxConfig mailbox{chain.contracts->mailbox,
+                                            u256(chain.contracts->mailbox_dispatched_slot)};
+        std::shared_ptr<LightClientVerifier> verifier;
+        ExpectHint expect;
+        if (chain.family == ChainFamily::kOpStack) {
+            client::OpStackConfig op;
+            op.oracle = *chain.output_oracle;
+            op.mailbox = mailbox;
+            op.policy = {chain.confirmations, chain.finalization_period_seconds, finality::Level::kAnchored};
+            auto cache = std::make_shared<OutputEvidenceCache>();
+            expect = [cache](std::span<const Hash> ids) {
+                cache->records.expected.assign(ids.begin(), ids.end());
+            };
+            verifier = std::make_shared<LightClientVerifier>(
+                l1, op.oracle, "latestBlockNumber()",
+                [&l1, &l2, op, cache](const chain::TrustedHead& head, const Hash& id, uint64_t block) {
+                    return check_opstack_message(l1, l2, op, head, id, block, cache.get());
+                },
+                tracker);
+        } else {
+            // A finalized batch's root is final once written: a validity proof was checked for it.
+            client::ZkConfig zk;
+            zk.anchor = {"zk rollup", *chain.zk_rollup, u256(chain.finalized_state_roots_slot)};
+            zk.mailbox = mailbox;
+            auto cache = std::make_shared<BatchEvidenceCache>();
+            expect = [cache](std::span<const Hash> ids) {
+                cache->records.expected.assign(ids.begin(), ids.end());
+            };
+            verifier = std::make_shared<LightClientVerifier>(
+                l1, zk.anchor.contract, "lastFinalizedBlock()",
+                [&l1, &l2, zk, cache](const chain::TrustedHead& head, const Hash& id, uint64_t block) {
+                    return check_zk_message(l1, l2, zk, head, id, block, cache.get());
+                },
+                tracker);
         }
-        client::OpStackConfig op;
-        op.oracle = *chain.output_oracle;
-        op.mailbox = {chain.contracts->mailbox, u256(chain.contracts->mailbox_dispatched_slot)};
-        op.policy = {chain.confirmations, chain.finalization_period_seconds, finality::Level::kAnchored};
-        auto verifier = std::make_shared<OpStackVerifier>(l1, l2, op, tracker);
         origins.push_back(ValidatorOrigin{chain.domain, chain.contracts->merkle_tree_hook,
-                                          [verifier](const db::QueuedMessage& m) { return (*verifier)(m); }});
+                                          [verifier](const db::QueuedMessage& m) { return (*verifier)(m); },
+                                          expect});
     }
     const auto open_session = [&] {
         auto s = std::make_unique<Session>(Session{db::Connection::open(db_options), nullptr, {}, nullptr});

@@ -44,10 +44,16 @@ std::string validator_yaml(const json::object& manifest, const std::string& key_
             y << "    family: l1\n";
             continue;
         }
-        y << "    family: opstack\n    output_oracle: " << quoted(text(o.at("output_oracle")))
-          << "\n    finalization_period_seconds: "
-          << o.at("finalization_period_seconds").to_number<uint64_t>()
-          << "\n    contracts:\n      mailbox: " << quoted(text(o.at("contracts").at("mailbox")))
+        if (o.contains("zk_rollup")) {
+            y << "    family: zk\n    zk_rollup: " << quoted(text(o.at("zk_rollup")))
+              << "\n    finalized_state_roots_slot: "
+              << o.at("finalized_state_roots_slot").to_number<uint64_t>();
+        } else {
+            y << "    family: opstack\n    output_oracle: " << quoted(text(o.at("output_oracle")))
+              << "\n    finalization_period_seconds: "
+              << o.at("finalization_period_seconds").to_number<uint64_t>();
+        }
+        y << "\n    contracts:\n      mailbox: " << quoted(text(o.at("contracts").at("mailbox")))
           << "\n      mailbox_dispatched_slot: "
           << o.at("contracts").at("mailbox_dispatched_slot").to_number<uint64_t>() << "\n";
     }
@@ -56,8 +62,10 @@ std::string validator_yaml(const json::object& manifest, const std::string& key_
 
 }  // namespace
 
-TEST_CASE("the validator daemon signs a devnet margin move once it is final and serves the checkpoint",
-          "[relayer][validator][devnet]") {
+TEST_CASE(
+    "the validator daemon signs devnet margin moves once final (OP window, ZK batch) and serves the "
+    "checkpoints",
+    "[relayer][validator][devnet]") {
     const test::Devnet devnet(CAUSEWAY_BIN);
     const auto& manifest = devnet.manifest();
     const auto& chains = manifest.at("chains").as_array();
@@ -128,6 +136,25 @@ TEST_CASE("the validator daemon signs a devnet margin move once it is final and 
     REQUIRE(metrics);
     CHECK(metrics->body.find("causeway_checkpoint_index{origin=\"901\",validator=\"" +
                              text(keys.at("validator-1").at("address")) + "\"} 0") != std::string::npos);
+
+    // 902 is ZK style: its message is signed as soon as a finalized batch covers its block, with
+    // no window (L1 time is not moved for it).
+    const Hash back = devnet.move_margin(3, 902, 901).id;
+    std::optional<json::object> zk_checkpoint;
+    for (int i = 0; i < 200 && !zk_checkpoint; ++i) {
+        const auto r = api.Get("/checkpoints/902/0");
+        if (r && r->status == 200) {
+            zk_checkpoint = json::parse(r->body).as_object();
+        } else {
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+    INFO(log_text());
+    REQUIRE(zk_checkpoint);
+    CHECK(text(zk_checkpoint->at("message_id")) == to_hex(back));
+    auto l2b = chain::HttpJsonRpcClient::create(text(chains[2].at("rpc"))).value();
+    root_call.to = address_from_hex(text(chains[2].at("contracts").at("mailbox"))).value();
+    CHECK(text(zk_checkpoint->at("root")) == to_hex(ByteView(l2b->call(root_call).value())));
 
     validator.stop();
     CHECK(log_text().find("validator stopped") != std::string::npos);

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "chain/json_rpc_client.hpp"
+#include "core/abi.hpp"
 #include "core/block_header.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
@@ -20,7 +22,7 @@
 #include "light-clients/client/client.hpp"
 #include "light-clients/mpt/proof.hpp"
 #include "light-clients/opstack/output_root.hpp"
-#include "chain/json_rpc_client.hpp"
+#include "light-clients/zk/anchor.hpp"
 #include "os/process.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -118,17 +120,55 @@ TEST_CASE("devnet up starts every part, status checks them, down leaves nothing 
     struct stat manifest_stat {};
     REQUIRE(stat((dir / "manifest.json").c_str(), &manifest_stat) == 0);
     CHECK((manifest_stat.st_mode & 077) == 0);
-    for (const auto* config :
-         {"relayer-1.yaml", "relayer-2.yaml", "admin-token", "validator-1.yaml", "validator-2.yaml", "validator-3.yaml", "router.yaml"}) {
+    for (const auto* config : {"relayer-1.yaml", "relayer-2.yaml", "admin-token", "validator-1.yaml",
+                               "validator-2.yaml", "validator-3.yaml", "router.yaml"}) {
         CHECK(std::filesystem::exists(dir / "config" / config));
     }
 
-    // The proposer posts each L2's output root to its oracle on L1. Prove every posted root through
-    // L1 state (account + storage proofs against an L1 header's stateRoot) and recompute it from
-    // the L2 block it names (stateRoot, message passer storage root, block hash).
+    // The proposer posts 901's output roots to its oracle on L1, and finalizes 902's batches in its
+    // ScrollChain-like rollup contract. Prove every posted root through L1 state (account + storage
+    // proofs against an L1 header's stateRoot) and recompute it from the L2 block it names: for an
+    // output, stateRoot, message passer storage root and block hash; for a batch, the state root.
     auto l1 = chain::HttpJsonRpcClient::create(chains[0].at("rpc").as_string().c_str()).value();
     const auto passer = address_from_hex("0x4200000000000000000000000000000000000016").value();
-    for (std::size_t i = 1; i < chains.size(); ++i) {
+    CHECK(chains[1].at("family").as_string() == "opstack");
+    CHECK(chains[2].at("family").as_string() == "zk");
+    {
+        auto l2 = chain::HttpJsonRpcClient::create(chains[2].at("rpc").as_string().c_str()).value();
+        const auto rollup = address_from_hex(chains[2].at("zk_rollup").as_string().c_str()).value();
+        CHECK(!chains[2].as_object().contains("output_oracle"));
+        const zk::AnchorConfig anchor{"devnet", rollup,
+                                      u256(chains[2].at("finalized_state_roots_slot").to_number<uint64_t>())};
+        std::optional<uint64_t> proven_block;
+        for (int attempt = 0; attempt < 100 && !proven_block; ++attempt) {
+            const auto l1_header = l1->header_by_number(jsonrpc::BlockId::latest()).value().value();
+            jsonrpc::BlockId at;
+            at.value = l1_header.number;
+            const Hash slots[] = {zk::mapping_entry_slot(u256(1), anchor.mapping_slot)};
+            const auto proof = l1->get_proof(rollup, slots, at).value();
+            if (proof.storage_proof[0].value == 0) {
+                usleep(100'000);
+                continue;
+            }
+            const auto finalized = zk::read_finalized_root(l1_header.state_root, anchor, u256(1), proof);
+            INFO(zk::to_string(finalized.verdict));
+            REQUIRE(finalized.ok());
+            // The batch's last block, as the contract answers; its header's state root is the one finalized.
+            jsonrpc::CallRequest last;
+            last.to = rollup;
+            const auto selector = abi::function_selector("batchLastBlock(uint256)");
+            last.data = Bytes(selector.bytes.begin(), selector.bytes.end());
+            const auto one = u256_to_hash(u256(1));
+            last.data.insert(last.data.end(), one.view().begin(), one.view().end());
+            const uint64_t l2_block = static_cast<uint64_t>(u256_from_be(l1->call(last, at).value()));
+            jsonrpc::BlockId l2_at;
+            l2_at.value = l2_block;
+            CHECK(l2->header_by_number(l2_at).value().value().state_root == *finalized.state_root);
+            proven_block = l2_block;
+        }
+        CHECK(proven_block.has_value());
+    }
+    for (std::size_t i = 1; i < 2; ++i) {
         INFO(chains[i].at("name").as_string().c_str());
         auto l2 = chain::HttpJsonRpcClient::create(chains[i].at("rpc").as_string().c_str()).value();
         CHECK(!l2->code(passer).value().empty());  // OP's L2ToL1MessagePasser at its predeploy address
