@@ -78,6 +78,18 @@ uint64_t l1_time_of(const client::L1Evidence& l1) {
     return header ? header->timestamp : 0;
 }
 
+// `e` with the Mailbox's record of `message_id` at `l2_block`.
+template <typename Evidence>
+std::expected<Evidence, EvidenceError> with_record(Evidence e, chain::ChainClient& l2,
+                                                   const client::MailboxConfig& mailbox,
+                                                   const Hash& message_id, uint64_t l2_block,
+                                                   MailboxRecords* records) {
+    auto record = mailbox_record(l2, mailbox, message_id, l2_block, records);
+    if (!record) return std::unexpected(record.error());
+    e.message = std::move(*record);
+    return e;
+}
+
 // One word from a view call on the L1 at the trusted block; a revert is "not yet" (`not_yet`).
 std::expected<u256, EvidenceError> call_word(chain::ChainClient& l1, const Address& to, Bytes data,
                                              const chain::TrustedHead& head, const std::string& what,
@@ -101,6 +113,13 @@ std::expected<client::OpStackEvidence, EvidenceError> fetch_opstack_evidence(
     chain::ChainClient& l1, chain::ChainClient& l2, const client::OpStackConfig& config,
     const chain::TrustedHead& l1_head, const Hash& message_id, uint64_t message_block,
     OutputEvidenceCache* cache) {
+    MailboxRecords* records = cache != nullptr ? &cache->records : nullptr;
+    // A block the cached output covers needs no lookup: a burst under one output costs no call
+    // per message but its share of one Mailbox proof.
+    if (cache != nullptr && cache->index && cache->l1_hash == l1_head.hash &&
+        message_block >= cache->first_block && message_block <= cache->l2_block)
+        return with_record(cache->shared, l2, config.mailbox, message_id, cache->l2_block, records);
+
     // Which output covers the message's block, as of the trusted L1 block.
     Bytes find;
     (void)abi::encode_call(find, *abi::parse_function("getL2OutputIndexAfter(uint256)"),
@@ -110,17 +129,8 @@ std::expected<client::OpStackEvidence, EvidenceError> fetch_opstack_evidence(
                                      " yet at L1 block " + std::to_string(l1_head.number));
     if (!index) return std::unexpected(index.error());
 
-    // The Mailbox's record of the message at the output's L2 block: its own part of the evidence.
-    const auto add_message = [&](client::OpStackEvidence e,
-                                 uint64_t l2_block) -> std::expected<client::OpStackEvidence, EvidenceError> {
-        auto record = mailbox_record(l2, config.mailbox, message_id, l2_block,
-                                     cache != nullptr ? &cache->records : nullptr);
-        if (!record) return std::unexpected(record.error());
-        e.message = std::move(*record);
-        return e;
-    };
     if (cache != nullptr && cache->index == *index && cache->l1_hash == l1_head.hash)
-        return add_message(cache->shared, cache->l2_block);
+        return with_record(cache->shared, l2, config.mailbox, message_id, cache->l2_block, records);
 
     client::OpStackEvidence e;
     e.output_index = *index;
@@ -155,10 +165,34 @@ std::expected<client::OpStackEvidence, EvidenceError> fetch_opstack_evidence(
     e.output = {opstack::output_version_v0(), (*l2_header)->state_root, passer->storage_hash,
                 jsonrpc::compute_hash(**l2_header)};
 
-    if (cache != nullptr)
-        *cache = OutputEvidenceCache{l1_head.hash, *index, e, static_cast<uint64_t>(l2_number),
+    if (cache != nullptr) {
+        // The blocks this output covers start after the previous output's (getL2Output(i - 1), the
+        // third word); without that answer, only its own block.
+        uint64_t first_block = static_cast<uint64_t>(l2_number);
+        if (*index == 0) {
+            first_block = 0;
+        } else {
+            Bytes previous;
+            (void)abi::encode_call(previous, *abi::parse_function("getL2Output(uint256)"),
+                                   {abi::Value(*index - 1)});
+            jsonrpc::CallRequest call;
+            call.to = config.oracle;
+            call.data = std::move(previous);
+            const auto words = l1.call(call, BlockId::number(l1_head.number));
+            if (words && words->size() == 96) {
+                const u256 before = u256_from_be(ByteView(*words).substr(64, 32));
+                if (before < l2_number) first_block = static_cast<uint64_t>(before) + 1;
+            }
+        }
+        *cache = OutputEvidenceCache{l1_head.hash,
+                                     *index,
+                                     e,
+                                     static_cast<uint64_t>(l2_number),
+                                     first_block,
                                      MailboxRecords{std::move(cache->records.expected), {}}};
-    return add_message(std::move(e), static_cast<uint64_t>(l2_number));
+    }
+    return with_record(std::move(e), l2, config.mailbox, message_id, static_cast<uint64_t>(l2_number),
+                       records);
 }
 
 std::expected<LightClientCheck, EvidenceError> check_opstack_message(
@@ -175,6 +209,11 @@ std::expected<client::ZkEvidence, EvidenceError> fetch_zk_evidence(
     chain::ChainClient& l1, chain::ChainClient& l2, const client::ZkConfig& config,
     const chain::TrustedHead& l1_head, const Hash& message_id, uint64_t message_block,
     BatchEvidenceCache* cache) {
+    MailboxRecords* records = cache != nullptr ? &cache->records : nullptr;
+    if (cache != nullptr && cache->batch && cache->l1_hash == l1_head.hash &&
+        message_block >= cache->first_block && message_block <= cache->l2_block)
+        return with_record(cache->shared, l2, config.mailbox, message_id, cache->l2_block, records);
+
     // Which finalized batch covers the message's block, as of the trusted L1 block.
     Bytes find;
     (void)abi::encode_call(find, *abi::parse_function("batchIndexAfter(uint256)"),
@@ -184,16 +223,8 @@ std::expected<client::ZkEvidence, EvidenceError> fetch_zk_evidence(
                                      " yet at L1 block " + std::to_string(l1_head.number));
     if (!batch) return std::unexpected(batch.error());
 
-    const auto add_message = [&](client::ZkEvidence e,
-                                 uint64_t l2_block) -> std::expected<client::ZkEvidence, EvidenceError> {
-        auto record = mailbox_record(l2, config.mailbox, message_id, l2_block,
-                                     cache != nullptr ? &cache->records : nullptr);
-        if (!record) return std::unexpected(record.error());
-        e.message = std::move(*record);
-        return e;
-    };
     if (cache != nullptr && cache->batch == *batch && cache->l1_hash == l1_head.hash)
-        return add_message(cache->shared, cache->l2_block);
+        return with_record(cache->shared, l2, config.mailbox, message_id, cache->l2_block, records);
 
     // The batch's last L2 block: where the finalized state root was taken.
     Bytes last;
@@ -219,10 +250,23 @@ std::expected<client::ZkEvidence, EvidenceError> fetch_zk_evidence(
     e.anchor_storage_proof = anchor->storage_proof[0].proof;
 
     if (cache != nullptr) {
-        *cache = BatchEvidenceCache{l1_head.hash, *batch, e, static_cast<uint64_t>(*l2_block),
+        // The blocks this batch covers start after the previous batch's last block.
+        uint64_t first_block = static_cast<uint64_t>(*l2_block);
+        Bytes previous;
+        (void)abi::encode_call(previous, *abi::parse_function("batchLastBlock(uint256)"),
+                               {abi::Value(*batch - 1)});
+        const auto before =
+            call_word(l1, config.anchor.contract, std::move(previous), l1_head, "batchLastBlock", "");
+        if (before && *before < *l2_block) first_block = static_cast<uint64_t>(*before) + 1;
+        *cache = BatchEvidenceCache{l1_head.hash,
+                                    *batch,
+                                    e,
+                                    static_cast<uint64_t>(*l2_block),
+                                    first_block,
                                     MailboxRecords{std::move(cache->records.expected), {}}};
     }
-    return add_message(std::move(e), static_cast<uint64_t>(*l2_block));
+    return with_record(std::move(e), l2, config.mailbox, message_id, static_cast<uint64_t>(*l2_block),
+                       records);
 }
 
 std::expected<LightClientCheck, EvidenceError> check_zk_message(

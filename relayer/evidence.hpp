@@ -33,14 +33,15 @@ struct MailboxRecords {
 
 // What the messages under one output share as of one trusted L1 head: the L1 header, the oracle's
 // proofs, the output's L2 header and the message passer's root. A validator keeps the last one, so
-// a burst under one output costs an index lookup per message and one Mailbox proof for all. Keyed
-// by the trusted head's hash: a newer head fetches everything again (an output can be deleted
-// meanwhile).
+// a burst under one output costs one Mailbox proof for all and no lookup for a block the output
+// covers. Keyed by the trusted head's hash: a newer head fetches everything again (an output can be
+// deleted meanwhile).
 struct OutputEvidenceCache {
     Hash l1_hash{};
     std::optional<u256> index{};
     client::OpStackEvidence shared{};  // all but `message`
     uint64_t l2_block = 0;             // the output's L2 block
+    uint64_t first_block = 0;          // the first L2 block it covers (the previous output's + 1)
     MailboxRecords records{};
 };
 
@@ -71,6 +72,7 @@ struct BatchEvidenceCache {
     std::optional<u256> batch{};
     client::ZkEvidence shared{};  // all but `message`
     uint64_t l2_block = 0;        // the batch's last L2 block
+    uint64_t first_block = 0;     // the first L2 block it covers (the previous batch's last + 1)
     MailboxRecords records{};
 };
 

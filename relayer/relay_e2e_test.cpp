@@ -20,8 +20,11 @@
 #include <thread>
 
 #include "chain/json_rpc_client.hpp"
+#include "chain/transaction_sender.hpp"
 #include "core/abi.hpp"
 #include "core/hex.hpp"
+#include "core/keccak.hpp"
+#include "core/secp256k1.hpp"
 #include "db/connection.hpp"
 #include "db/queue.hpp"
 #include "db/test_messages.hpp"
@@ -592,4 +595,93 @@ TEST_CASE("a stuck delivery transaction is replaced with a higher fee, and the m
               conn, "SELECT count(*) FROM tx_attempts WHERE chain_id = 902 AND status = 'mined'") == 1);
     CHECK(db::test::scalar(
               conn, "SELECT count(*) FROM tx_attempts WHERE chain_id = 902 AND status = 'pending'") == 0);
+}
+
+TEST_CASE(
+    "a message delivered by someone else while its batch waits is confirmed from the Mailbox, not sent again",
+    "[e2e][relayer][devnet]") {
+    test::Devnet net(CAUSEWAY_BIN);
+    const Chain b = chain_of(net, 902);
+    const std::string url = text(net.manifest().at("postgres").at("url"));
+    auto conn = db::Connection::open({url, "causeway", "e2e-test"});
+    // 902 stops mining: the relayer's delivery waits in the pool.
+    REQUIRE(b.client->request(chain::RpcCall{"evm_setIntervalMining", json::array{0}}));
+    const auto moved = move(net, 901, 902, 2, 0);
+    REQUIRE(moved.ids.size() == 2);
+    const auto until = std::chrono::steady_clock::now() + 120s;
+    std::optional<std::string> ours;
+    while (!ours && std::chrono::steady_clock::now() < until) {
+        pqxx::read_transaction tx(conn.raw());
+        const auto rows = tx.exec(
+            "SELECT '0x' || encode(tx_hash, 'hex') FROM tx_attempts WHERE chain_id = 902 ORDER BY id LIMIT "
+            "1");
+        if (!rows.empty()) ours = rows[0][0].as<std::string>();
+        tx.commit();
+        if (!ours) std::this_thread::sleep_for(250ms);
+    }
+    INFO("the relayer sent no delivery");
+    REQUIRE(ours);
+
+    // Someone else takes the first message out of the relayer's pending transaction (its metadata
+    // is public in the pool) and delivers it alone, tipping more, so it is mined first.
+    const auto pending = b.client->request(chain::RpcCall{"eth_getTransactionByHash", json::array{*ours}});
+    REQUIRE(pending);
+    const Bytes input = from_hex(text(pending->at("input"))).value();
+    REQUIRE(input.size() > 4);
+    const auto args =
+        abi::decode({abi::Type::array(abi::Type::bytes()), abi::Type::array(abi::Type::bytes())},
+                    ByteView(input).substr(4));
+    REQUIRE(args);
+    const auto* metadata = (*args)[0].get_if<std::vector<abi::Value>>();
+    const auto* messages = (*args)[1].get_if<std::vector<abi::Value>>();
+    REQUIRE(metadata);
+    REQUIRE(messages);
+    REQUIRE(!messages->empty());
+    const Bytes first_message = *(*messages)[0].get_if<Bytes>();
+    const Hash taken = keccak256(first_message);
+    Bytes front_run;
+    REQUIRE(abi::encode_call(front_run, *abi::parse_function("processBatch(bytes[],bytes[])"),
+                             {abi::Value::list({(*metadata)[0]}), abi::Value::list({(*messages)[0]})}));
+    std::ifstream key_file(text(net.manifest().at("keys").at("trader").at("key_file")));
+    std::string key_hex;
+    key_file >> key_hex;
+    auto someone = chain::TransactionSender::open(*b.client, PrivateKey::from_hex(key_hex).value()).value();
+    auto fees = someone.fees().value();
+    fees.priority_fee = u256(100'000'000'000);
+    fees.max_fee = fees.base_fee * 2 + fees.priority_fee;
+    const auto tx =
+        someone.prepare(chain::TxRequest{b.mailbox, u256{}, front_run, uint64_t{1'000'000}}, fees);
+    REQUIRE(tx);
+    const auto front_run_hash = someone.broadcast(*tx);
+    REQUIRE(front_run_hash);
+    REQUIRE(b.client->request(chain::RpcCall{"evm_setIntervalMining", json::array{1}}));
+    // It delivered the taken message, ahead of the relayer's transaction.
+    const auto front_run_receipt = someone.wait_for_receipt(*front_run_hash);
+    REQUIRE(front_run_receipt);
+    CHECK(front_run_receipt->status == true);
+    bool took_it = false;
+    for (const auto& log : front_run_receipt->logs) {
+        took_it =
+            took_it || (log.address == b.mailbox && log.topics.size() == 2 &&
+                        log.topics[0] == abi::event_topic("ProcessId(bytes32)") && log.topics[1] == taken);
+    }
+    CHECK(took_it);
+
+    wait_delivered(moved.ids, b, 60s);
+    const auto t = tally("901 -> 902 with one message delivered by someone else", moved.ids, b);
+    CHECK(t.delivered == 2);
+    CHECK(t.duplicated == 0);
+    // The relayer's transaction was mined without a revert and without an event for the taken
+    // message; the relayer reads the Mailbox, records it delivered, and sends it nowhere again.
+    const auto confirmed = std::chrono::steady_clock::now() + 30s;
+    const auto delivered_in_queue = [&] {
+        return db::test::scalar(conn, "SELECT count(*) FROM messages_history WHERE state = 'delivered'");
+    };
+    while (delivered_in_queue() < 2 && std::chrono::steady_clock::now() < confirmed)
+        std::this_thread::sleep_for(250ms);
+    CHECK(delivered_in_queue() == 2);
+    CHECK(process_events(*b.client, b.mailbox).at(taken) == 1);
+    CHECK(db::test::scalar(conn, "SELECT count(*) FROM tx_attempts WHERE chain_id = 902 AND '\\x" +
+                                     to_hex(taken).substr(2) + "'::bytea = ANY (message_ids)") == 1);
+    check_relayer_record(net);
 }
