@@ -582,7 +582,7 @@ TEST_CASE("batches touch what they name, whatever the backlog and history, on st
     INFO(capture.joined());
     // How many index entries the walk produced: the batch, not the backlog of 2,100.
     const std::regex walk(
-        R"(Index Scan using messages_claim on messages \w+ +\([^)]*\) \(actual rows=(\d+))");
+        R"(Index Scan using messages_route_claim on messages \w+ +\([^)]*\) \(actual rows=(\d+))");
     std::smatch found;
     const std::string all = capture.joined();
     REQUIRE(std::regex_search(all, found, walk));

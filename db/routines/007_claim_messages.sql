@@ -8,7 +8,12 @@ CREATE OR REPLACE FUNCTION claim_messages(p_stage message_state, p_limit integer
 RETURNS SETOF messages
 LANGUAGE plpgsql
 SET search_path FROM CURRENT
--- The pick must walk messages_claim in order and stop after p_limit rows, whatever the backlog.
+-- The line is walked route by route: messages_route_claim keeps each route's messages of a stage
+-- together, in (run_at, seq) order, and the pick merges the walks of the routes not paused (a Merge
+-- Append), stopping after p_limit rows. A paused route's backlog is not read at all, however long.
+-- The walks are written out per claim, one branch per route (routes with messages to claim are
+-- few: terminal rows are not in the index). Every walk of the index here says run_at <
+-- 'infinity', its condition.
 -- The hot table's statistics are usually stale (it churns faster than autovacuum analyses it), and
 -- on too few estimated rows the planner would collect every ready row and sort them: work that
 -- grows with the backlog. Sorts and bitmap scans are priced out here.
@@ -16,10 +21,15 @@ SET enable_sort = off
 SET enable_bitmapscan = off
 AS $$
 DECLARE
-  -- Routes as origin * 2^32 + destination: those paused, and those with limits. Filtering on
-  -- arrays keeps the pick an ordered walk of messages_claim (a join would plan as scan + sort).
+  -- Routes as origin * 2^32 + destination: those paused, and those with limits.
   v_paused bigint[];
   v_limited bigint[];
+  -- The routes not paused with messages at p_stage (32 at most), and the line: their walks merged,
+  -- as the text of a query over $1 (p_stage). v_limited_line: the same over those of them with
+  -- limits.
+  v_routes bigint[];
+  v_line text;
+  v_limited_line text;
   v_ids bytea[] := '{}';
   v_claimed integer := 0;
   v_round integer;
@@ -46,6 +56,57 @@ BEGIN
          coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE limited AND NOT paused), '{}')
     INTO v_paused, v_limited FROM routes WHERE paused OR limited;
 
+  -- The routes with messages at p_stage, by a skip scan of messages_route_claim: one probe per
+  -- route, whatever its backlog, from the right (a route's newest entries, where a busy queue
+  -- leaves fewer dead ones than at its head). routes gets a row with a route's first message, but
+  -- a message whose route has none is claimed as ever (not paused, no limits).
+  WITH RECURSIVE r AS (
+    (SELECT m.origin, m.destination FROM messages m WHERE m.stage = p_stage AND m.run_at < 'infinity'
+      ORDER BY m.origin DESC, m.destination DESC LIMIT 1)
+    UNION ALL
+    SELECT n.origin, n.destination FROM r, LATERAL (
+      SELECT m.origin, m.destination FROM messages m
+       WHERE m.stage = p_stage AND m.run_at < 'infinity' AND (m.origin, m.destination) < (r.origin, r.destination)
+       ORDER BY m.origin DESC, m.destination DESC LIMIT 1) n)
+  SELECT coalesce(array_agg(r.origin * 4294967296 + r.destination ORDER BY r.origin, r.destination), '{}')
+    INTO v_routes FROM r WHERE NOT (r.origin * 4294967296 + r.destination) = ANY (v_paused);
+  IF cardinality(v_routes) = 0 THEN
+    RETURN;
+  END IF;
+  -- Many routes at once (a burst of messages to routes this relayer does not serve, before their
+  -- first claim dead-letters them): only the walks of the 32 whose oldest due message comes first,
+  -- so that writing out and planning the pick stays cheap. A batch that would span more routes
+  -- leaves the others' messages to the next claim.
+  IF cardinality(v_routes) > 32 THEN
+    SELECT coalesce(array_agg(h.k ORDER BY h.k), '{}') INTO v_routes FROM (
+      SELECT k FROM unnest(v_routes) k CROSS JOIN LATERAL (
+        SELECT m.run_at, m.seq FROM messages m
+         WHERE m.stage = p_stage AND m.origin = k / 4294967296 AND m.destination = k % 4294967296
+           AND m.run_at <= now() AND m.run_at < 'infinity'
+         ORDER BY m.run_at, m.seq LIMIT 1) head
+       ORDER BY head.run_at, head.seq LIMIT 32) h;
+    IF cardinality(v_routes) = 0 THEN
+      RETURN;
+    END IF;
+  END IF;
+  SELECT string_agg(format('(SELECT q.id, q.ctid, q.run_at, q.seq, q.limit_admitted_at, %s::bigint AS route'
+                           ' FROM messages q WHERE q.stage = $1 AND q.origin = %s AND q.destination = %s'
+                           ' AND q.run_at <= now() AND q.run_at < ''infinity'' ORDER BY q.run_at, q.seq)',
+                           k, k / 4294967296, k % 4294967296), ' UNION ALL ' ORDER BY k),
+         string_agg(format('(SELECT q.id, q.ctid, q.run_at, q.seq FROM messages q WHERE q.stage = $1'
+                           ' AND q.origin = %s AND q.destination = %s AND q.run_at <= now()'
+                           ' AND q.run_at < ''infinity'' ORDER BY q.run_at, q.seq)',
+                           k / 4294967296, k % 4294967296), ' UNION ALL ' ORDER BY k)
+           FILTER (WHERE k = ANY (v_limited))
+    INTO v_line, v_limited_line FROM unnest(v_routes) k;
+  -- Merged in order (one walk is in order already, and may not be ordered twice).
+  IF v_line LIKE '% UNION ALL %' THEN
+    v_line := v_line || ' ORDER BY run_at, seq';
+  END IF;
+  IF v_limited_line LIKE '% UNION ALL %' THEN
+    v_limited_line := v_limited_line || ' ORDER BY run_at, seq';
+  END IF;
+
   -- Two rounds. First, messages of limited routes among the head of the line (the next p_limit
   -- due, as the pick walks them) are weighed against their limits, so that a backlog of other
   -- work cannot keep them waiting for ever; then the pick fills the batch from the rest (unlimited
@@ -53,24 +114,24 @@ BEGIN
   -- limited routes are weighed, oldest first.
   FOR v_round IN 1..2 LOOP
     v_candidates := '{}';
-    IF cardinality(v_limited) > 0 AND v_round = 1 THEN
-      SELECT coalesce(array_agg(h.id ORDER BY h.run_at, h.seq), '{}') INTO v_candidates FROM (
-        SELECT m.id, m.origin, m.destination, m.limit_admitted_at, m.run_at, m.seq FROM messages m
-         WHERE m.stage = p_stage AND m.run_at <= now()
-           AND NOT (m.origin * 4294967296 + m.destination) = ANY (v_paused)
-         ORDER BY m.run_at, m.seq
-         LIMIT p_limit) h
-       WHERE h.limit_admitted_at IS NULL AND (h.origin * 4294967296 + h.destination) = ANY (v_limited);
-    ELSIF cardinality(v_limited) > 0 AND v_claimed + cardinality(v_ids) < p_limit THEN
+    IF v_limited_line IS NOT NULL AND v_round = 1 THEN
+      EXECUTE 'SELECT coalesce(array_agg(h.id ORDER BY h.run_at, h.seq), ''{}'') FROM (SELECT * FROM ('
+              || v_line || ') l LIMIT $2) h WHERE h.limit_admitted_at IS NULL AND h.route = ANY ($3)'
+        INTO v_candidates USING p_stage, p_limit, v_limited;
+    ELSIF v_limited_line IS NOT NULL AND v_claimed + cardinality(v_ids) < p_limit THEN
       -- Only routes this claim locks below (those limited when it began): a route limited since
       -- waits for the next claim, rather than being locked out of key order.
-      SELECT coalesce(array_agg(c.id ORDER BY c.run_at, c.seq), '{}') INTO v_candidates FROM (
-        SELECT m.id, m.run_at, m.seq FROM messages m
-         WHERE m.stage = p_stage AND m.run_at <= now() AND m.limit_admitted_at IS NULL
-           AND (m.origin * 4294967296 + m.destination) = ANY (v_limited) AND m.id <> ALL (v_ids)
-         ORDER BY m.run_at, m.seq
-         LIMIT p_limit - v_claimed - cardinality(v_ids)
-           FOR UPDATE SKIP LOCKED) c;
+      -- Each message of the line is locked by a probe of its own (by the row version the walk
+      -- saw), in line order, until there are enough: a lock above the walks would leave them
+      -- unordered, so not mergeable. The conditions are the probe's: on the walks, they would make
+      -- each walk read ahead to its first match, and a row that changed meanwhile is checked
+      -- again as it is now.
+      EXECUTE 'SELECT coalesce(array_agg(c.id ORDER BY c.run_at, c.seq), ''{}'') FROM ('
+              'SELECT x.id, l.run_at, l.seq FROM (' || v_limited_line || ') l CROSS JOIN LATERAL ('
+              'SELECT m.id FROM messages m WHERE m.ctid = l.ctid AND m.stage = $1 AND m.run_at <= now()'
+              ' AND m.limit_admitted_at IS NULL AND m.id <> ALL ($3) FOR UPDATE SKIP LOCKED) x'
+              ' ORDER BY l.run_at, l.seq LIMIT $2) c'
+        INTO v_candidates USING p_stage, p_limit - v_claimed - cardinality(v_ids), v_ids;
     END IF;
 
     IF cardinality(v_candidates) > 0 THEN
@@ -185,21 +246,18 @@ BEGIN
       END LOOP;
     END IF;
 
-    IF v_round = 1 THEN
-      RETURN QUERY
-      WITH picked AS (
-        SELECT m.id FROM messages m
-        WHERE m.stage = p_stage AND m.run_at <= now()
-          AND NOT (m.origin * 4294967296 + m.destination) = ANY (v_paused)
-          AND (m.limit_admitted_at IS NOT NULL OR NOT (m.origin * 4294967296 + m.destination) = ANY (v_limited))
-        ORDER BY m.run_at, m.seq
-        LIMIT p_limit - cardinality(v_ids)
-        FOR UPDATE SKIP LOCKED)
-      UPDATE messages m
-         SET lease_owner = p_owner, lease_expires_at = now() + p_lease, run_at = now() + p_lease,
-             attempts = m.attempts + 1, held_reason = NULL, updated_at = now()
-        FROM picked WHERE m.id = picked.id
-      RETURNING m.*;
+    IF v_round = 1 AND cardinality(v_ids) < p_limit THEN
+      -- Locked by a probe per message, as above; messages of limited routes not yet weighed are
+      -- left out by the probe.
+      RETURN QUERY EXECUTE
+        'WITH picked AS (SELECT x.id FROM (' || v_line || ') l CROSS JOIN LATERAL ('
+        'SELECT m.id FROM messages m WHERE m.ctid = l.ctid AND m.stage = $1 AND m.run_at <= now()'
+        ' AND (m.limit_admitted_at IS NOT NULL OR NOT (m.origin * 4294967296 + m.destination) = ANY ($3))'
+        ' FOR UPDATE SKIP LOCKED) x ORDER BY l.run_at, l.seq LIMIT $2)'
+        ' UPDATE messages m SET lease_owner = $4, lease_expires_at = now() + $5, run_at = now() + $5,'
+        ' attempts = m.attempts + 1, held_reason = NULL, updated_at = now()'
+        ' FROM picked WHERE m.id = picked.id RETURNING m.*'
+        USING p_stage, p_limit - cardinality(v_ids), v_limited, p_owner, p_lease;
       GET DIAGNOSTICS v_claimed = ROW_COUNT;
     END IF;
   END LOOP;
