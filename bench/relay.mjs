@@ -90,19 +90,35 @@ async function throughput(batch) {
   const txs = (await db.query("SELECT encode(tx_hash, 'hex') AS h, cardinality(message_ids) AS n FROM causeway.tx_attempts WHERE status = 'mined'")).rows;
   let gas = 0;
   let msgs = 0;
+  const perBlock = new Map();  // block number -> messages delivered in it
   for (const t of txs) {
     const r = await rpc(l2b, 'eth_getTransactionReceipt', ['0x' + t.h]);
     gas += Number(BigInt(r.gasUsed));
     msgs += Number(t.n);
+    const b = Number(BigInt(r.blockNumber));
+    perBlock.set(b, (perBlock.get(b) ?? 0) + Number(t.n));
   }
   const block = await rpc(l2b, 'eth_getBlockByNumber', ['latest', false]);
   const gasLimit = Number(BigInt(block.gasLimit));
   const perMessage = gas / msgs;
   const ceiling = gasLimit / perMessage / manifest.block_time_s;
+  // Where the time went: blocks from the first delivery to the last, how full each was, and the
+  // seconds before the first delivery block and after the last one (confirmations, bookkeeping).
+  const numbers = [...perBlock.keys()].sort((x, y) => x - y);
+  const first = numbers[0];
+  const last = numbers[numbers.length - 1];
+  const stamp = async (n) => Number(BigInt((await rpc(l2b, 'eth_getBlockByNumber', ['0x' + n.toString(16), false])).timestamp));
+  const firstAt = await stamp(first);
+  const lastAt = await stamp(last);
+  const counts = [];
+  for (let b = first; b <= last; ++b) counts.push(perBlock.get(b) ?? 0);
+  const blocks = { first, last, span: last - first + 1, empty: counts.filter((c) => c === 0).length,
+                   max: Math.max(...counts), counts,
+                   before_first_s: firstAt - t0 / 1000, after_last_s: (t0 / 1000 + seconds) - lastAt };
   await db.end();
   cli('devnet', 'down', '--dir', dir);
   return { batch, messages: N, seconds, rate: N / seconds, gas_per_message: perMessage, block_gas_limit: gasLimit,
-           ceiling, ratio: N / seconds / ceiling, transactions: txs.length, rss_1k_kib: rss1k, rss_n_kib: rssN };
+           ceiling, ratio: N / seconds / ceiling, transactions: txs.length, rss_1k_kib: rss1k, rss_n_kib: rssN, blocks };
 }
 
 async function latency() {
@@ -174,6 +190,12 @@ for (const r of results.throughput) {
   const target = r.batch === 100 ? '>= 0.80' : '-';
   if (r.batch === 100 && r.ratio < 0.8) failed = true;
   console.log(`${String(r.batch).padStart(5)}  ${String(r.messages).padStart(8)}  ${f(r.seconds).padStart(7)}  ${f(r.rate).padStart(11)}  ${f(r.gas_per_message, 0).padStart(11)}  ${f(r.ceiling).padStart(9)}  ${f(r.ratio, 2).padStart(5)}   ${target}`);
+}
+for (const r of results.throughput) {
+  const b = r.blocks;
+  console.log(`batch ${r.batch}: delivered in blocks ${b.first}-${b.last} (${b.span} blocks, ${b.empty} without a delivery,`
+    + ` at most ${b.max} messages in one); first delivery block ${f(b.before_first_s)} s after resume, all confirmed`
+    + ` ${f(b.after_last_s)} s after the last`);
 }
 const l = results.latency;
 console.log(`latency (${l.measured} of ${l.messages} messages): dispatch -> delivery p50 ${f(l.total_p50, 2)} s, p99 ${f(l.total_p99, 2)} s;`

@@ -281,6 +281,31 @@ std::vector<QueuedMessage> Queue::claim(MessageState stage, int limit, std::stri
     });
 }
 
+std::vector<QueuedMessage> Queue::claim_in_nonce_order(MessageState stage, uint32_t origin, uint64_t below,
+                                                       int limit, std::string_view owner,
+                                                       std::chrono::milliseconds lease) {
+    if (!is_stage(stage)) throw Error("claim: '" + std::string(to_string(stage)) + "' is not a stage");
+    if (limit <= 0 || owner.empty() || lease.count() <= 0)
+        throw Error("claim: limit, owner and lease must be set");
+    return sql::guarded("claim in nonce order", [&] {
+        pqxx::work tx(conn_.raw());
+        auto rows = read_messages(tx.exec_params(
+            "WITH picked AS (SELECT id FROM messages WHERE stage = $1::message_state AND origin = $2"
+            " AND nonce < $3 AND run_at <= now() ORDER BY nonce LIMIT $4 FOR UPDATE SKIP LOCKED)"
+            " UPDATE messages m SET lease_owner = $5, lease_expires_at = now() + $6::interval,"
+            " run_at = now() + $6::interval, attempts = m.attempts + 1, held_reason = NULL, updated_at = "
+            "now()"
+            " FROM picked WHERE m.id = picked.id RETURNING " +
+                std::string(kQueueColumns),
+            std::string(to_string(stage)), static_cast<int64_t>(origin), static_cast<int64_t>(below), limit,
+            std::string(owner), sql::interval_ms(lease)));
+        tx.commit();
+        std::sort(rows.begin(), rows.end(),
+                  [](const auto& a, const auto& b) { return a.message.nonce < b.message.nonce; });
+        return rows;
+    });
+}
+
 std::size_t Queue::extend_lease(std::span<const Hash> ids, std::string_view owner,
                                 std::chrono::milliseconds lease) {
     if (ids.empty()) return 0;

@@ -115,6 +115,13 @@ class Queue {
     std::vector<QueuedMessage> claim(MessageState stage, int limit, std::string_view owner,
                                      std::chrono::milliseconds lease);
 
+    // Leases the due messages of `origin` queued for `stage` below nonce `below`, lowest nonces
+    // first, up to `limit`: for a validator, which signs in index order whatever order deferrals
+    // left its queue in. Route pauses and limits do not apply (a validator's own queue has none).
+    std::vector<QueuedMessage> claim_in_nonce_order(MessageState stage, uint32_t origin, uint64_t below,
+                                                    int limit, std::string_view owner,
+                                                    std::chrono::milliseconds lease);
+
     // Pushes the lease of messages this owner still holds; returns how many.
     std::size_t extend_lease(std::span<const Hash> ids, std::string_view owner,
                              std::chrono::milliseconds lease);

@@ -113,53 +113,54 @@ std::size_t Validator::verify_due(ValidatorStep& step) {
 }
 
 void Validator::sign_final(ValidatorStep& step) {
-    while (true) {
-        auto claimed = queue_.claim(MessageState::kVerified, batch_, owner_, kLease);
-        if (claimed.empty()) return;
-        std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
-            return std::pair(a.message.origin, a.message.nonce) <
-                   std::pair(b.message.origin, b.message.nonce);
-        });
-        std::vector<db::Advance> done;
-        std::size_t signed_now = 0;
-        for (const auto& m : claimed) {
-            const auto origin = origins_.find(m.message.origin);
-            if (origin == origins_.end()) continue;  // verified only through a configured origin
-            auto& state = state_of(m.message.origin);
-            const auto index = static_cast<uint32_t>(state.tree.count());
-            if (m.message.nonce < index) {
-                // Signed before (a restart between signing and recording the step): only if it is this
-                // message.
-                const auto signed_before = signer_.store().at(m.message.origin, m.message.nonce);
-                if (signed_before && signed_before->message_id == m.id) {
-                    done.push_back(db::Advance{m.id, MessageState::kDelivered, std::nullopt});
-                } else {
-                    (void)queue_.dead_letter(m.id, owner_, db::ErrorClass::kInvalidMessage,
-                                             "index " + std::to_string(m.message.nonce) + " of origin " +
-                                                 std::to_string(m.message.origin) +
-                                                 " was signed for another message: not signing it again");
+    // Per origin, in index order from the next index: deferrals elsewhere in the queue do not
+    // decide which verified messages a pass looks at.
+    for (const auto& [domain, origin] : origins_) {
+        while (true) {
+            auto& state = state_of(domain);
+            const auto next = static_cast<uint64_t>(state.tree.count());
+            auto claimed = queue_.claim_in_nonce_order(MessageState::kVerified, domain, next + batch_, batch_,
+                                                       owner_, kLease);
+            if (claimed.empty()) break;
+            std::vector<db::Advance> done;
+            std::size_t signed_now = 0;
+            for (const auto& m : claimed) {
+                const auto index = static_cast<uint32_t>(state.tree.count());
+                if (m.message.nonce < index) {
+                    // Signed before (a restart between signing and recording the step): only if it is
+                    // this message.
+                    const auto signed_before = signer_.store().at(m.message.origin, m.message.nonce);
+                    if (signed_before && signed_before->message_id == m.id) {
+                        done.push_back(db::Advance{m.id, MessageState::kDelivered, std::nullopt});
+                    } else {
+                        (void)queue_.dead_letter(m.id, owner_, db::ErrorClass::kInvalidMessage,
+                                                 "index " + std::to_string(m.message.nonce) + " of origin " +
+                                                     std::to_string(m.message.origin) +
+                                                     " was signed for another message: not signing it again");
+                    }
+                    continue;
                 }
-                continue;
+                if (m.message.nonce > index) {
+                    // An earlier index is not verified yet.
+                    (void)queue_.defer(m.id, owner_, after(kEarlierIndexWait), "awaiting_earlier_index");
+                    ++step.deferred;
+                    continue;
+                }
+                try {
+                    if (!state.tree.insert(m.id)) throw db::Error("the Merkle tree is full");
+                    (void)signer_.sign(committee::Checkpoint{m.message.origin, origin.merkle_tree_hook,
+                                                             state.tree.root(), index, m.id});
+                } catch (...) {
+                    state.loaded = false;  // rebuilt from the store next time
+                    throw;
+                }
+                done.push_back(db::Advance{m.id, MessageState::kDelivered, std::nullopt});
+                ++signed_now;
             }
-            if (m.message.nonce > index) {
-                (void)queue_.defer(m.id, owner_, after(kEarlierIndexWait), "awaiting_earlier_index");
-                ++step.deferred;
-                continue;
-            }
-            try {
-                if (!state.tree.insert(m.id)) throw db::Error("the Merkle tree is full");
-                (void)signer_.sign(committee::Checkpoint{m.message.origin, origin->second.merkle_tree_hook,
-                                                         state.tree.root(), index, m.id});
-            } catch (...) {
-                state.loaded = false;  // rebuilt from the store next time
-                throw;
-            }
-            done.push_back(db::Advance{m.id, MessageState::kDelivered, std::nullopt});
-            ++signed_now;
+            (void)queue_.advance(done, owner_);
+            step.signed_checkpoints += signed_now;
+            if (signed_now == 0) break;
         }
-        (void)queue_.advance(done, owner_);
-        step.signed_checkpoints += signed_now;
-        if (signed_now == 0) return;
     }
 }
 

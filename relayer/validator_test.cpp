@@ -153,3 +153,28 @@ TEST_CASE(
     CHECK(signer.store().at(901, 0)->message_id == test_message(0).id);
     CHECK(signer.verify_store() == 1);
 }
+
+TEST_CASE("the validator signs a backlog in index order whatever order its queue holds it in",
+          "[relayer][validator]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    std::vector<db::NewMessage> messages;
+    for (uint32_t i = 0; i < 300; ++i) messages.push_back(test_message(i));
+    REQUIRE(queue.enqueue(messages).inserted == 300);
+    // All verified, due in the reverse of index order (as deferrals can leave a burst): a pass
+    // taking the oldest due first would meet only messages whose earlier index is not signed yet.
+    pqxx::nontransaction(conn.raw())
+        .exec(
+            "UPDATE messages SET stage = 'verified', state = 'verified', verified_at = now(),"
+            " run_at = now() - make_interval(secs => nonce)");
+    relayer::CheckpointSigner signer(conn, test_key());
+    Script script;
+    relayer::Validator validator(conn, signer, {relayer::ValidatorOrigin{901, hook(), script.verifier()}},
+                                 "validator", 100);
+    const auto step = validator.step();
+    CHECK(step.signed_checkpoints == 300);
+    CHECK(step.deferred == 0);
+    CHECK(validator.next_index(901) == 300);
+    CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE stage = 'verified'") == 0);
+}
