@@ -18,6 +18,8 @@ db::Timestamp after(std::chrono::milliseconds d) {
 constexpr std::chrono::milliseconds kLease{60'000};
 // A message final before an earlier index is: looked at again soon.
 constexpr std::chrono::milliseconds kEarlierIndexWait{200};
+// The longest one pass of the loop runs.
+constexpr std::chrono::milliseconds kPassBudget{1'000};
 
 }  // namespace
 
@@ -168,11 +170,17 @@ ValidatorStep Validator::step() {
     ValidatorStep step;
     // Signed batch by batch: a burst of thousands does not hold the first signature back until the
     // last message is verified.
+    // A pass ends when a batch finds nothing final (the rest of the backlog waits behind it) or
+    // after kPassBudget: the daemon's loop must get back to refreshing the trusted head, without
+    // which nothing waiting ever becomes final.
+    const auto until = std::chrono::steady_clock::now() + kPassBudget;
     std::size_t claimed = 0;
     do {
+        const std::size_t verified_before = step.verified;
         claimed = verify_due(step);
         sign_final(step);
-    } while (claimed == static_cast<std::size_t>(batch_));
+        if (step.verified == verified_before) break;
+    } while (claimed == static_cast<std::size_t>(batch_) && std::chrono::steady_clock::now() < until);
     return step;
 }
 

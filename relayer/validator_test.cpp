@@ -178,3 +178,32 @@ TEST_CASE("the validator signs a backlog in index order whatever order its queue
     CHECK(validator.next_index(901) == 300);
     CHECK(scalar(conn, "SELECT count(*) FROM messages WHERE stage = 'verified'") == 0);
 }
+
+TEST_CASE("a validator pass ends when a batch finds nothing final, so the trusted head can move",
+          "[relayer][validator]") {
+    test::Postgres pg;
+    auto conn = pg.migrated();
+    db::Queue queue(conn);
+    std::vector<db::NewMessage> messages;
+    for (uint32_t i = 0; i < 1'000; ++i) messages.push_back(test_message(i));
+    REQUIRE(queue.enqueue(messages).inserted == 1'000);
+    relayer::CheckpointSigner signer(conn, test_key());
+    Script script;
+    script.not_yet = {0};  // the first is not final: nothing after it is
+    relayer::Validator validator(conn, signer, {relayer::ValidatorOrigin{901, hook(), script.verifier()}},
+                                 "validator", 100);
+    // Its deferral (50 ms) is shorter than a walk over the backlog: a pass that went on while
+    // batches came back full would go round for ever, the daemon's loop never refreshing the head.
+    const auto step = validator.step();
+    CHECK(step.verified == 0);
+    CHECK(step.deferred == 100);
+    CHECK(script.calls == 1);
+    script.not_yet.clear();
+    make_due(conn);
+    std::size_t signed_checkpoints = 0;
+    for (int i = 0; i < 20 && signed_checkpoints < 1'000; ++i) {
+        make_due(conn);
+        signed_checkpoints += validator.step().signed_checkpoints;
+    }
+    CHECK(signed_checkpoints == 1'000);
+}
