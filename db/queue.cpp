@@ -446,6 +446,24 @@ bool Queue::defer(const Hash& id, std::string_view owner, Timestamp run_at, std:
     });
 }
 
+std::size_t Queue::defer(std::span<const Hash> ids, std::string_view owner, Timestamp run_at,
+                         std::string_view reason) {
+    if (ids.empty()) return 0;
+    return sql::guarded("defer", [&] {
+        pqxx::nontransaction tx(conn_.raw());
+        sql::use_index_probes(tx);
+        return static_cast<std::size_t>(
+            tx.exec_params(
+                  "UPDATE messages SET run_at = to_timestamp($3::double precision / 1e6), lease_owner = NULL,"
+                  " lease_expires_at = NULL, attempts = greatest(attempts - 1, 0), held_reason = $4,"
+                  " updated_at = now() WHERE id = ANY($1::bytea[]) AND lease_owner = $2",
+                  sql::bytea_array(ids, [](const Hash& h) { return std::optional<ByteView>(h); }),
+                  std::string(owner), static_cast<double>(run_at.time_since_epoch().count()),
+                  std::string(reason))
+                .affected_rows());
+    });
+}
+
 bool Queue::dead_letter(const Hash& id, std::string_view owner, ErrorClass error_class,
                         std::string_view error) {
     return sql::guarded("dead letter", [&] {

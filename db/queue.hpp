@@ -139,6 +139,9 @@ class Queue {
     // and stage, is claimable again from `run_at`, and shows `reason` as what holds it. False
     // when this owner no longer holds it.
     bool defer(const Hash& id, std::string_view owner, Timestamp run_at, std::string_view reason);
+    // The same for many in one statement; returns how many this owner still held.
+    std::size_t defer(std::span<const Hash> ids, std::string_view owner, Timestamp run_at,
+                      std::string_view reason);
     // Dead-letters a leased message at once.
     bool dead_letter(const Hash& id, std::string_view owner, ErrorClass error_class, std::string_view error);
 

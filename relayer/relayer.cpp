@@ -62,6 +62,8 @@ std::vector<Hash> ids_of(std::span<const db::QueuedMessage> messages) {
     return ids;
 }
 
+// A transaction this close to the signer's mined nonce may be in the next block.
+constexpr uint64_t kNearNonces = 64;
 // Every transaction's intrinsic cost.
 constexpr uint64_t kTransactionBaseGas = 21'000;
 // Beyond the messages' own gas: the batch's overhead and what a margin on the base must cover.
@@ -148,9 +150,7 @@ const DestinationChain* Relayer::destination_of(uint32_t domain) const {
 
 void Relayer::defer_all(std::span<const db::QueuedMessage> messages, std::chrono::milliseconds wait,
                         std::string_view reason, StageResult& result) {
-    for (const auto& m : messages) {
-        if (queue_.defer(m.id, settings_.owner, in(wait), reason)) ++result.deferred;
-    }
+    result.deferred += queue_.defer(ids_of(messages), settings_.owner, in(wait), reason);
 }
 
 bool Relayer::dead_letter(const db::QueuedMessage& m, db::ErrorClass error_class, const std::string& why,
@@ -217,6 +217,7 @@ StageResult Relayer::prepare() {
         Bytes metadata;
     };
     std::vector<Prepared> prepared;
+    std::map<std::string, std::vector<Hash>> unsigned_ids;  // by why: deferred together below
     for (auto& [route, fetch] : fetches) {
         auto collected_all = fetch.get();
         auto& messages = by_route.at(route);
@@ -224,10 +225,7 @@ StageResult Relayer::prepare() {
             auto& m = messages[k];
             auto& collected = collected_all[k];
             if (!collected) {
-                // Signatures come as soon as the origin's output is final: look again soon.
-                if (queue_.defer(m.id, settings_.owner, in(100ms),
-                                 "signatures: " + collected.error().message))
-                    ++result.deferred;
+                unsigned_ids["signatures: " + collected.error().message].push_back(m.id);
                 continue;
             }
             for (const auto& note : collected->notes)
@@ -253,6 +251,10 @@ StageResult Relayer::prepare() {
             prepared.push_back(Prepared{std::move(m), std::move(collected->metadata)});
         }
     }
+
+    // Signatures come as soon as the origin's message is final: look again soon.
+    for (const auto& [why, ids] : unsigned_ids)
+        result.deferred += queue_.defer(ids, settings_.owner, in(50ms), why);
 
     db::record_prepared(work_, evidence);
 
@@ -392,13 +394,23 @@ StageResult Relayer::submit() {
             continue;
         }
         const auto& gas = gas_[domain];
+        // With more waiting than this claim took, a remainder smaller than a full transaction goes
+        // back to the queue to fill the next one: a block packs transactions of one size best.
+        const bool more_waiting = claimed.size() == static_cast<std::size_t>(limit);
         for (std::size_t start = 0; start < messages.size();) {
             if (settings_.stopping()) {
                 defer_all(std::span(messages).subspan(start), 0ms, "released: relayer stopping", result);
                 break;
             }
-            const auto end = start + gas.next_batch(messages.size() - start,
-                                                    static_cast<std::size_t>(settings_.batch_size));
+            const std::size_t size =
+                gas.next_batch(messages.size() - start, static_cast<std::size_t>(settings_.batch_size));
+            if (more_waiting && gas.learned() && start > 0 &&
+                size < gas.next_batch(std::numeric_limits<std::size_t>::max(),
+                                      static_cast<std::size_t>(settings_.batch_size))) {
+                defer_all(std::span(messages).subspan(start), 0ms, "waiting to fill a transaction", result);
+                break;
+            }
+            const auto end = start + size;
             std::vector<db::QueuedMessage> batch(
                 std::make_move_iterator(messages.begin() + static_cast<long>(start)),
                 std::make_move_iterator(messages.begin() + static_cast<long>(end)));
@@ -739,7 +751,9 @@ void Relayer::confirm_transaction(const Hash& tx_hash, std::vector<db::QueuedMes
     const bool rebroadcast =
         !replace && newest.age_ms >= settings_.rebroadcast_after.count() && !newest.raw.empty();
     if (!replace && !rebroadcast) {
-        defer_all(group, 100ms, "waiting for the transaction", result);
+        // Looked at again by the next block's time when it can be in it; deep in the pool, less often.
+        const bool near = a.nonce < *mined_nonce.get() + kNearNonces;
+        defer_all(group, near ? 50ms : 500ms, "waiting for the transaction", result);
         return;
     }
     Bytes raw = newest.raw;

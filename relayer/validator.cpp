@@ -73,10 +73,11 @@ std::size_t Validator::verify_due(ValidatorStep& step) {
             o->second.expect(ids);
     }
     std::map<uint32_t, std::chrono::milliseconds> waiting;  // origin -> the wait of its first not final
+    std::map<uint32_t, std::vector<Hash>> behind;  // origin -> those waiting behind its first not final
     std::vector<db::Advance> final;
     for (const auto& m : claimed) {
         if (const auto w = waiting.find(m.message.origin); w != waiting.end()) {
-            (void)queue_.defer(m.id, owner_, after(w->second), "awaiting_earlier_index");
+            behind[m.message.origin].push_back(m.id);
             ++step.deferred;
             continue;
         }
@@ -110,6 +111,9 @@ std::size_t Validator::verify_due(ValidatorStep& step) {
                 break;
         }
     }
+    // In one statement per origin, due at one time: they keep their order (the queue's seq).
+    for (const auto& [domain, ids] : behind)
+        (void)queue_.defer(ids, owner_, after(waiting.at(domain)), "awaiting_earlier_index");
     (void)queue_.advance(final, owner_);
     return claimed.size();
 }

@@ -26,11 +26,15 @@ DECLARE
   -- Routes as origin * 2^32 + destination: those paused, and those with limits.
   v_paused bigint[];
   v_limited bigint[];
-  -- The routes not paused with messages at p_stage (32 at most), and the line: their walks merged,
-  -- as the text of a query over $1 (p_stage). v_picks: the texts of the picks (below) from the
-  -- line, and from the line of the limited routes among them (NULL when none are).
+  -- The routes not paused with messages due at p_stage (32 at most), with their heads (run_at and
+  -- seq of their oldest messages); the line: their walks merged, as the text of a query over $1
+  -- (p_stage), $4 and $5 (the heads); v_picks: the texts of the picks (below) from the line, and
+  -- from the line of the limited routes among them (NULL when none are).
   v_routes bigint[];
-  v_walked bigint[];
+  v_head_run_ats timestamptz[];
+  v_head_seqs bigint[];
+  v_count integer;
+  v_single text;
   v_text text;
   v_line text;
   v_picks text[] := ARRAY[NULL, NULL];
@@ -60,39 +64,33 @@ BEGIN
          coalesce(array_agg(origin * 4294967296 + destination) FILTER (WHERE limited AND NOT paused), '{}')
     INTO v_paused, v_limited FROM routes WHERE paused OR limited;
 
-  -- The routes with messages at p_stage, by a skip scan of messages_route_claim: one probe per
-  -- route, whatever its backlog, from the right (a route's newest entries, where a busy queue
-  -- leaves fewer dead ones than at its head). routes gets a row with a route's first message, but
-  -- a message whose route has none is claimed as ever (not paused, no limits).
+  -- The routes with messages due at p_stage, by a skip scan of messages_route_claim: one probe per
+  -- route, whatever its backlog, landing on the route's oldest live entry, its head. The walks
+  -- start there, past what claims left dead before it, which the probe read (a message committed
+  -- before a head after the probe waits for the next claim, as one committed after the pick does).
+  -- routes gets a row
+  -- with a route's first message, but a message whose route has none is claimed as ever (not
+  -- paused, no limits). Of many routes due at once (a burst of messages to routes this relayer
+  -- does not serve, before their first claim dead-letters them), the 32 whose heads come first
+  -- are walked, so that writing out and planning the pick stays cheap: a batch that would span
+  -- more routes leaves the others' messages to the next claim.
   WITH RECURSIVE r AS (
-    (SELECT m.origin, m.destination FROM messages m WHERE m.stage = p_stage AND m.run_at < 'infinity'
-      ORDER BY m.origin DESC, m.destination DESC LIMIT 1)
+    (SELECT m.origin, m.destination, m.run_at, m.seq FROM messages m
+      WHERE m.stage = p_stage AND m.run_at < 'infinity'
+      ORDER BY m.origin, m.destination, m.run_at, m.seq LIMIT 1)
     UNION ALL
-    SELECT n.origin, n.destination FROM r, LATERAL (
-      SELECT m.origin, m.destination FROM messages m
-       WHERE m.stage = p_stage AND m.run_at < 'infinity' AND (m.origin, m.destination) < (r.origin, r.destination)
-       ORDER BY m.origin DESC, m.destination DESC LIMIT 1) n)
-  SELECT coalesce(array_agg(r.origin * 4294967296 + r.destination ORDER BY r.origin, r.destination), '{}')
-    INTO v_routes FROM r WHERE NOT (r.origin * 4294967296 + r.destination) = ANY (v_paused);
+    SELECT n.* FROM r, LATERAL (
+      SELECT m.origin, m.destination, m.run_at, m.seq FROM messages m
+       WHERE m.stage = p_stage AND m.run_at < 'infinity' AND (m.origin, m.destination) > (r.origin, r.destination)
+       ORDER BY m.origin, m.destination, m.run_at, m.seq LIMIT 1) n)
+  SELECT coalesce((array_agg(r.origin * 4294967296 + r.destination ORDER BY r.run_at, r.seq))[1:32], '{}'),
+         (array_agg(r.run_at ORDER BY r.run_at, r.seq))[1:32], (array_agg(r.seq ORDER BY r.run_at, r.seq))[1:32]
+    INTO v_routes, v_head_run_ats, v_head_seqs FROM r
+   WHERE r.run_at <= now() AND NOT (r.origin * 4294967296 + r.destination) = ANY (v_paused);
   IF cardinality(v_routes) = 0 THEN
     RETURN;
   END IF;
-  -- Many routes at once (a burst of messages to routes this relayer does not serve, before their
-  -- first claim dead-letters them): only the walks of the 32 whose oldest due message comes first,
-  -- so that writing out and planning the pick stays cheap. A batch that would span more routes
-  -- leaves the others' messages to the next claim.
-  IF cardinality(v_routes) > 32 THEN
-    SELECT coalesce(array_agg(h.k ORDER BY h.k), '{}') INTO v_routes FROM (
-      SELECT k FROM unnest(v_routes) k CROSS JOIN LATERAL (
-        SELECT m.run_at, m.seq FROM messages m
-         WHERE m.stage = p_stage AND m.origin = k / 4294967296 AND m.destination = k % 4294967296
-           AND m.run_at <= now() AND m.run_at < 'infinity'
-         ORDER BY m.run_at, m.seq LIMIT 1) head
-       ORDER BY head.run_at, head.seq LIMIT 32) h;
-    IF cardinality(v_routes) = 0 THEN
-      RETURN;
-    END IF;
-  END IF;
+
   -- A pick: the first $2 messages of a line whose row, locked (rows other claims hold skipped),
   -- meets a condition on m, as id, run_at and seq, in line order. Each message of the merged line
   -- is locked by a probe of its own (by the row version the walk saw) until there are enough: a
@@ -102,34 +100,39 @@ BEGIN
   -- as it goes, with no probe (the probes cost a claim of 500 about a fifth more).
   -- The first pick takes messages of unlimited routes and those already admitted ($3: the limited
   -- routes); the second, messages of limited routes not yet weighed ($3: those weighed already).
-  FOR v_round IN 1..2 LOOP
-    v_walked := CASE v_round WHEN 1 THEN v_routes
-                ELSE ARRAY(SELECT k FROM unnest(v_routes) k WHERE k = ANY (v_limited)) END;
-    CONTINUE WHEN cardinality(v_walked) = 0;
-    -- Merged in order (one walk is in order already, and may not be ordered twice).
-    SELECT string_agg(format('(SELECT q.id, q.ctid, q.run_at, q.seq, q.limit_admitted_at, %s::bigint AS route'
-                             ' FROM messages q WHERE q.stage = $1 AND q.origin = %s AND q.destination = %s'
-                             ' AND q.run_at <= now() AND q.run_at < ''infinity'' ORDER BY q.run_at, q.seq)',
-                             k, k / 4294967296, k % 4294967296), ' UNION ALL ' ORDER BY k)
-             || CASE WHEN count(*) > 1 THEN ' ORDER BY run_at, seq' ELSE '' END
-      INTO v_text FROM unnest(v_walked) k;
-    IF v_round = 1 THEN
-      v_line := v_text;
-    END IF;
-    v_picks[v_round] := CASE
-      WHEN cardinality(v_walked) = 1 THEN
-        format('SELECT m.id, m.run_at, m.seq FROM messages m WHERE m.stage = $1 AND m.origin = %s'
-               ' AND m.destination = %s AND m.run_at <= now() AND m.run_at < ''infinity'' AND %s'
-               ' ORDER BY m.run_at, m.seq LIMIT $2 FOR UPDATE SKIP LOCKED',
-               v_walked[1] / 4294967296, v_walked[1] % 4294967296, '%s')
-      ELSE
-        'SELECT x.id, l.run_at, l.seq FROM (' || v_text || ') l CROSS JOIN LATERAL ('
-        'SELECT m.id FROM messages m WHERE m.ctid = l.ctid AND m.stage = $1 AND m.run_at <= now()'
-        ' AND %s FOR UPDATE SKIP LOCKED) x ORDER BY l.run_at, l.seq LIMIT $2' END;
-    v_picks[v_round] := format(v_picks[v_round], CASE v_round
-      WHEN 1 THEN '(m.limit_admitted_at IS NOT NULL OR NOT (m.origin * 4294967296 + m.destination) = ANY ($3))'
-      ELSE 'm.limit_admitted_at IS NULL AND m.id <> ALL ($3)' END);
-  END LOOP;
+  -- One unlimited route (the common case) needs none of this: its pick is a fixed statement below.
+  IF cardinality(v_routes) > 1 OR v_routes[1] = ANY (v_limited) THEN
+    FOR v_round IN 1..2 LOOP
+      -- Merged in order (one walk is in order already, and may not be ordered twice).
+      SELECT string_agg(format('(SELECT q.id, q.ctid, q.run_at, q.seq, q.limit_admitted_at, %s::bigint AS route'
+                               ' FROM messages q WHERE q.stage = $1 AND q.origin = %s AND q.destination = %s'
+                               ' AND (q.run_at, q.seq) >= ($4[%s], $5[%s]) AND q.run_at <= now()'
+                               ' AND q.run_at < ''infinity'' ORDER BY q.run_at, q.seq)',
+                               h.k, h.k / 4294967296, h.k % 4294967296, h.i, h.i), ' UNION ALL ' ORDER BY h.k)
+               || CASE WHEN count(*) > 1 THEN ' ORDER BY run_at, seq' ELSE '' END,
+             count(*),
+             min(format('SELECT m.id, m.run_at, m.seq FROM messages m WHERE m.stage = $1 AND m.origin = %s'
+                        ' AND m.destination = %s AND (m.run_at, m.seq) >= ($4[%s], $5[%s])'
+                        ' AND m.run_at <= now() AND m.run_at < ''infinity'' AND %s'
+                        ' ORDER BY m.run_at, m.seq LIMIT $2 FOR UPDATE SKIP LOCKED',
+                        h.k / 4294967296, h.k % 4294967296, h.i, h.i, '%s'))
+        INTO v_text, v_count, v_single
+        FROM unnest(v_routes) WITH ORDINALITY AS h(k, i)
+       WHERE v_round = 1 OR h.k = ANY (v_limited);
+      CONTINUE WHEN v_count = 0;
+      IF v_round = 1 THEN
+        v_line := v_text;
+      END IF;
+      v_picks[v_round] := format(CASE
+        WHEN v_count = 1 THEN v_single
+        ELSE 'SELECT x.id, l.run_at, l.seq FROM (' || v_text || ') l CROSS JOIN LATERAL ('
+             'SELECT m.id FROM messages m WHERE m.ctid = l.ctid AND m.stage = $1 AND m.run_at <= now()'
+             ' AND %s FOR UPDATE SKIP LOCKED) x ORDER BY l.run_at, l.seq LIMIT $2' END,
+        CASE v_round
+        WHEN 1 THEN '(m.limit_admitted_at IS NOT NULL OR NOT (m.origin * 4294967296 + m.destination) = ANY ($3))'
+        ELSE 'm.limit_admitted_at IS NULL AND m.id <> ALL ($3)' END);
+    END LOOP;
+  END IF;
 
   -- Two rounds. First, messages of limited routes among the head of the line (the next p_limit
   -- due, as the pick walks them) are weighed against their limits, so that a backlog of other
@@ -141,12 +144,13 @@ BEGIN
     IF v_picks[2] IS NOT NULL AND v_round = 1 THEN
       EXECUTE 'SELECT coalesce(array_agg(h.id ORDER BY h.run_at, h.seq), ''{}'') FROM (SELECT * FROM ('
               || v_line || ') l LIMIT $2) h WHERE h.limit_admitted_at IS NULL AND h.route = ANY ($3)'
-        INTO v_candidates USING p_stage, p_limit, v_limited;
+        INTO v_candidates USING p_stage, p_limit, v_limited, v_head_run_ats, v_head_seqs;
     ELSIF v_picks[2] IS NOT NULL AND v_claimed + cardinality(v_ids) < p_limit THEN
       -- Only routes this claim locks below (those limited when it began): a route limited since
       -- waits for the next claim, rather than being locked out of key order.
       EXECUTE 'SELECT coalesce(array_agg(c.id ORDER BY c.run_at, c.seq), ''{}'') FROM (' || v_picks[2] || ') c'
-        INTO v_candidates USING p_stage, p_limit - v_claimed - cardinality(v_ids), v_ids;
+        INTO v_candidates USING p_stage, p_limit - v_claimed - cardinality(v_ids), v_ids, v_head_run_ats,
+          v_head_seqs;
     END IF;
 
     IF cardinality(v_candidates) > 0 THEN
@@ -261,13 +265,30 @@ BEGIN
       END LOOP;
     END IF;
 
-    IF v_round = 1 AND cardinality(v_ids) < p_limit THEN
+    IF v_round = 1 AND cardinality(v_ids) < p_limit AND v_picks[1] IS NULL THEN
+      RETURN QUERY
+      WITH picked AS (
+        SELECT m.id FROM messages m
+         WHERE m.stage = p_stage AND m.origin = v_routes[1] / 4294967296
+           AND m.destination = v_routes[1] % 4294967296
+           AND (m.run_at, m.seq) >= (v_head_run_ats[1], v_head_seqs[1]) AND m.run_at <= now()
+           AND m.run_at < 'infinity'
+         ORDER BY m.run_at, m.seq
+         LIMIT p_limit
+           FOR UPDATE SKIP LOCKED)
+      UPDATE messages m
+         SET lease_owner = p_owner, lease_expires_at = now() + p_lease, run_at = now() + p_lease,
+             attempts = m.attempts + 1, held_reason = NULL, updated_at = now()
+        FROM picked WHERE m.id = picked.id
+      RETURNING m.*;
+      GET DIAGNOSTICS v_claimed = ROW_COUNT;
+    ELSIF v_round = 1 AND cardinality(v_ids) < p_limit THEN
       RETURN QUERY EXECUTE
-        'WITH picked AS (' || v_picks[1] || ') UPDATE messages m SET lease_owner = $4,'
-        ' lease_expires_at = now() + $5, run_at = now() + $5, attempts = m.attempts + 1,'
+        'WITH picked AS (' || v_picks[1] || ') UPDATE messages m SET lease_owner = $6,'
+        ' lease_expires_at = now() + $7, run_at = now() + $7, attempts = m.attempts + 1,'
         ' held_reason = NULL, updated_at = now()'
         ' FROM picked WHERE m.id = picked.id RETURNING m.*'
-        USING p_stage, p_limit - cardinality(v_ids), v_limited, p_owner, p_lease;
+        USING p_stage, p_limit - cardinality(v_ids), v_limited, v_head_run_ats, v_head_seqs, p_owner, p_lease;
       GET DIAGNOSTICS v_claimed = ROW_COUNT;
     END IF;
   END LOOP;
