@@ -11,9 +11,9 @@ SET search_path FROM CURRENT
 -- The line is walked route by route: messages_route_claim keeps each route's messages of a stage
 -- together, in (run_at, seq) order, and the pick merges the walks of the routes not paused (a Merge
 -- Append), stopping after p_limit rows. A paused route's backlog is not read at all, however long.
--- The walks are written out per claim, one branch per route (routes with messages to claim are
--- few: terminal rows are not in the index). Every walk of the index here says run_at <
--- 'infinity', its condition.
+-- The merge is written out per claim, one branch per route (routes with messages to claim are
+-- few: terminal rows are not in the index); one unlimited route's walk is a fixed statement. Every
+-- walk of the index here says run_at < 'infinity', its condition.
 -- The hot table's statistics are usually stale (it churns faster than autovacuum analyses it), and
 -- on too few estimated rows the planner would collect every ready row and sort them: work that
 -- grows with the backlog. Sorts and bitmap scans are priced out here; so is compiling a plan (JIT),
@@ -68,12 +68,11 @@ BEGIN
   -- route, whatever its backlog, landing on the route's oldest live entry, its head. The walks
   -- start there, past what claims left dead before it, which the probe read (a message committed
   -- before a head after the probe waits for the next claim, as one committed after the pick does).
-  -- routes gets a row
-  -- with a route's first message, but a message whose route has none is claimed as ever (not
-  -- paused, no limits). Of many routes due at once (a burst of messages to routes this relayer
-  -- does not serve, before their first claim dead-letters them), the 32 whose heads come first
-  -- are walked, so that writing out and planning the pick stays cheap: a batch that would span
-  -- more routes leaves the others' messages to the next claim.
+  -- routes gets a row with a route's first message, but a message whose route has none is claimed
+  -- as ever (not paused, no limits). Of many routes due at once (a burst of messages to routes
+  -- this relayer does not serve, before their first claim dead-letters them), the 32 whose heads
+  -- come first are walked, so that writing out and planning the pick stays cheap: a batch that
+  -- would span more routes leaves the others' messages to the next claim.
   WITH RECURSIVE r AS (
     (SELECT m.origin, m.destination, m.run_at, m.seq FROM messages m
       WHERE m.stage = p_stage AND m.run_at < 'infinity'
