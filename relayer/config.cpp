@@ -51,6 +51,12 @@ struct At {
             fail("not a whole number up to " + std::to_string(max) + ": " + t);
         return v;
     }
+    [[nodiscard]] bool boolean() const {
+        const auto t = text();
+        if (t == "true") return true;
+        if (t == "false") return false;
+        fail("not true or false: " + t);
+    }
     [[nodiscard]] Address address() const {
         const auto t = text();
         const auto a = address_from_hex(t);
@@ -126,8 +132,8 @@ ContractSettings contracts_of(const At& at) {
 
 ChainSettings chain_of(const At& at) {
     at.only({"name", "chain_id", "domain", "family", "rpc", "ws", "confirmations", "poll_interval_ms",
-             "start_block", "contracts", "output_oracle", "finalization_period_seconds", "zk_rollup",
-             "finalized_state_roots_slot"});
+             "start_block", "contracts", "output_oracle", "finalization_period_seconds",
+             "unsafe_no_challenge_window", "zk_rollup", "finalized_state_roots_slot"});
     ChainSettings c;
     c.name = at.key("name").text();
     c.chain_id = at.key("chain_id").number();
@@ -151,6 +157,16 @@ ChainSettings chain_of(const At& at) {
     if (const auto k = at.key("output_oracle"); k.present()) c.output_oracle = k.address();
     if (const auto k = at.key("finalization_period_seconds"); k.present())
         c.finalization_period_seconds = k.number();
+    // A window of 0 makes an output final the moment it is proposed: the proposer alone decides
+    // what the validators sign. Only a devnet may ask for that, by name.
+    const bool no_window_allowed =
+        at.key("unsafe_no_challenge_window").present() && at.key("unsafe_no_challenge_window").boolean();
+    if (c.family == ChainFamily::kOpStack && c.finalization_period_seconds == 0 && !no_window_allowed) {
+        at.key("finalization_period_seconds")
+            .fail(
+                "0 trusts the proposer alone (no challenge window); set unsafe_no_challenge_window: true "
+                "to allow it on a devnet");
+    }
     if (const auto k = at.key("zk_rollup"); k.present()) c.zk_rollup = k.address();
     if (const auto k = at.key("finalized_state_roots_slot"); k.present())
         c.finalized_state_roots_slot = k.number();

@@ -26,6 +26,9 @@ class ConfigError : public std::runtime_error {
 };
 
 enum class ChainFamily : uint8_t { kL1, kOpStack, kZk };
+
+// OP Mainnet's L2OutputOracle FINALIZATION_PERIOD_SECONDS: 7 days.
+inline constexpr uint64_t kOpStackFinalizationPeriodSeconds = 7 * 24 * 3600;
 [[nodiscard]] std::string_view to_string(ChainFamily family) noexcept;
 
 // The contracts of an L2 origin or destination (`contracts:` in the file).
@@ -50,9 +53,10 @@ struct ChainSettings {
     std::chrono::milliseconds poll_interval{1'000};
     uint64_t start_block = 0;
     std::optional<ContractSettings> contracts;  // L2s
-    // OP Stack: the output oracle on the L1 and its challenge window.
+    // OP Stack: the output oracle on the L1 and its challenge window, OP Mainnet's 7 days unless
+    // given. 0 (final when proposed) is refused unless `unsafe_no_challenge_window: true`.
     std::optional<Address> output_oracle;
-    uint64_t finalization_period_seconds = 0;
+    uint64_t finalization_period_seconds = kOpStackFinalizationPeriodSeconds;
     // ZK: the rollup's contract on the L1 and the slot of its `finalizedStateRoots` mapping
     // (ScrollChain's by default).
     std::optional<Address> zk_rollup;

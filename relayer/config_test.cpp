@@ -142,6 +142,23 @@ TEST_CASE("a validator's config: each problem named with its file and key", "[re
           file + ": chains[1].family: not a chain family (l1, opstack or zk): plasma");
     CHECK(error_of(with("family: opstack", "family: l1")) ==
           file + ": chains: exactly one chain of family l1 is needed, found 2");
+    // A challenge window of 0 trusts the proposer alone: refused unless a devnet says so by name;
+    // without the key, OP Mainnet's 7 days.
+    CHECK(
+        error_of(with("finalization_period_seconds: 12", "finalization_period_seconds: 0")) ==
+        file +
+            ": chains[1].finalization_period_seconds: 0 trusts the proposer alone (no challenge window); set "
+            "unsafe_no_challenge_window: true to allow it on a devnet");
+    CHECK(load_validator_config(with("finalization_period_seconds: 12",
+                                     "finalization_period_seconds: 0\n    unsafe_no_challenge_window: true"))
+              .chains[1]
+              .finalization_period_seconds == 0);
+    CHECK(error_of(with("finalization_period_seconds: 12",
+                        "finalization_period_seconds: 0\n    unsafe_no_challenge_window: yes")) ==
+          file + ": chains[1].unsafe_no_challenge_window: not true or false: yes");
+    CHECK(load_validator_config(with("    finalization_period_seconds: 12\n", ""))
+              .chains[1]
+              .finalization_period_seconds == 7 * 24 * 3600);
     CHECK(error_of(with("family: opstack", "family: zk")) ==
           file + ": chains[1].zk_rollup: missing (a zk chain's L1 rollup contract)");
     {
