@@ -103,7 +103,8 @@ void add_op_output_command(CLI::App& verify, Command& selected) {
     const CLI::Validator hash32 = hash_validator("");
     CLI::App* cmd = verify.add_subcommand(
         "op-output",
-        "OP Stack output root: keccak256(version ++ stateRoot ++ messagePasserStorageRoot ++ blockHash)");
+        "OP Stack output root: keccak256(version ++ stateRoot ++ messagePasserStorageRoot ++ blockHash); "
+        "valid or not only against --expect (without it the root is printed, \"checked\": false)");
     cmd->add_option("--state-root", args->state_root, "the L2 block's state root")
         ->required()
         ->type_name("HASH")

@@ -43,14 +43,17 @@ std::vector<std::string> command_line(std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("verify op-output in process", "[cli][opstack]") {
+    // Without --expect: the root computed, nothing claimed valid.
     auto r = run(options(), 0);
     CHECK(r.at("outputRoot").as_string() == kOutputRoot);
-    CHECK(r.at("valid").as_bool());
+    CHECK(!r.at("checked").as_bool());
+    CHECK(!r.contains("valid"));
     CHECK(!r.contains("reason"));
 
     auto o = options();
     o.expect = *hash_from_hex(kOutputRoot);
     r = run(o, 0);
+    CHECK(r.at("checked").as_bool());
     CHECK(r.at("valid").as_bool());
 
     o.expect = *hash_from_hex(kOtherRoot);
@@ -96,9 +99,10 @@ TEST_CASE("causeway verify op-output: exit codes", "[cli][opstack]") {
 
     auto r = with({});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == std::string("{\"outputRoot\":\"") + kOutputRoot + "\",\"valid\":true}\n");
+    CHECK(r.out == std::string("{\"outputRoot\":\"") + kOutputRoot + "\",\"checked\":false}\n");
     r = with({"--expect", kOutputRoot});
     CHECK(r.exit_code == 0);
+    CHECK(r.out == std::string("{\"outputRoot\":\"") + kOutputRoot + "\",\"checked\":true,\"valid\":true}\n");
     r = with({"--version", "0x" + std::string(64, '0'), "--expect", kOutputRoot});
     CHECK(r.exit_code == 0);
     r = with({"--expect", kOtherRoot});
