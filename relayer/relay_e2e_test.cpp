@@ -504,6 +504,14 @@ TEST_CASE("a lying L1 endpoint in a quorum of three changes nothing", "[e2e][val
     const Chain b = chain_of(net, 902);
     // Another chain under the L1's id, with blocks of its own: it answers every question, wrongly.
     test::Anvil liar(test::AnvilOptions{900, 1, std::nullopt, {"--slots-in-an-epoch", "1"}});
+    // Far ahead of the devnet's L1, so that its `finalized` block is always past the honest one and
+    // it names a hash of its own for every block the quorum asks about (a liar behind would only
+    // look unreachable).
+    {
+        auto liar_client = chain::HttpJsonRpcClient::create(liar.url()).value();
+        (void)liar_client->request(chain::RpcCall{"anvil_mine", json::array{"0x1f4"}});  // answers null
+        REQUIRE(liar_client->block_number().value() >= 500);
+    }
     const std::string l1 = text(net.manifest().at("chains").as_array()[0].at("rpc"));
     const std::string l1_again = "http://localhost:" + l1.substr(l1.rfind(':') + 1);
     // Each validator asks the L1 through three endpoints (two honest) and needs two to agree.
