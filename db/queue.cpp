@@ -77,6 +77,13 @@ std::vector<QueuedMessage> read_messages(const pqxx::result& result) {
     return out;
 }
 
+// What every claim needs: a stage to claim for, a limit, an owner and a lease.
+void check_claim(MessageState stage, int limit, std::string_view owner, std::chrono::milliseconds lease) {
+    if (!is_stage(stage)) throw Error("claim: '" + std::string(to_string(stage)) + "' is not a stage");
+    if (limit <= 0 || owner.empty() || lease.count() <= 0)
+        throw Error("claim: limit, owner and lease must be set");
+}
+
 using sql::notify;
 
 // Enqueue's statements for messages it already knows, seen now where $1..$4 say (id, block
@@ -261,9 +268,7 @@ EnqueueResult Queue::enqueue(std::span<const NewMessage> messages) {
 
 std::vector<QueuedMessage> Queue::claim(MessageState stage, int limit, std::string_view owner,
                                         std::chrono::milliseconds lease) {
-    if (!is_stage(stage)) throw Error("claim: '" + std::string(to_string(stage)) + "' is not a stage");
-    if (limit <= 0 || owner.empty() || lease.count() <= 0)
-        throw Error("claim: limit, owner and lease must be set");
+    check_claim(stage, limit, owner, lease);
     return sql::guarded("claim", [&] {
         pqxx::work tx(conn_.raw());
         // Claims for work that is free to repeat (verifying proofs, reading receipts) do not wait
@@ -284,9 +289,7 @@ std::vector<QueuedMessage> Queue::claim(MessageState stage, int limit, std::stri
 std::vector<QueuedMessage> Queue::claim_in_nonce_order(MessageState stage, uint32_t origin, uint64_t below,
                                                        int limit, std::string_view owner,
                                                        std::chrono::milliseconds lease) {
-    if (!is_stage(stage)) throw Error("claim: '" + std::string(to_string(stage)) + "' is not a stage");
-    if (limit <= 0 || owner.empty() || lease.count() <= 0)
-        throw Error("claim: limit, owner and lease must be set");
+    check_claim(stage, limit, owner, lease);
     return sql::guarded("claim in nonce order", [&] {
         pqxx::work tx(conn_.raw());
         auto rows = read_messages(tx.exec_params(
@@ -432,18 +435,7 @@ RetryResult Queue::retry(const Hash& id, std::string_view owner, ErrorClass erro
 }
 
 bool Queue::defer(const Hash& id, std::string_view owner, Timestamp run_at, std::string_view reason) {
-    return sql::guarded("defer", [&] {
-        pqxx::nontransaction tx(conn_.raw());
-        // The claim counted an attempt; a wait is not one.
-        return tx.exec_params(
-                     "UPDATE messages SET run_at = to_timestamp($3::double precision / 1e6), lease_owner = "
-                     "NULL,"
-                     " lease_expires_at = NULL, attempts = greatest(attempts - 1, 0), held_reason = $4,"
-                     " updated_at = now() WHERE id = $1 AND lease_owner = $2",
-                     sql::bytea(id), std::string(owner),
-                     static_cast<double>(run_at.time_since_epoch().count()), std::string(reason))
-                   .affected_rows() == 1;
-    });
+    return defer(std::span(&id, 1), owner, run_at, reason) == 1;
 }
 
 std::size_t Queue::defer(std::span<const Hash> ids, std::string_view owner, Timestamp run_at,
@@ -451,7 +443,6 @@ std::size_t Queue::defer(std::span<const Hash> ids, std::string_view owner, Time
     if (ids.empty()) return 0;
     return sql::guarded("defer", [&] {
         pqxx::nontransaction tx(conn_.raw());
-        sql::use_index_probes(tx);
         return static_cast<std::size_t>(
             tx.exec_params(
                   "UPDATE messages SET run_at = to_timestamp($3::double precision / 1e6), lease_owner = NULL,"

@@ -24,6 +24,20 @@ chain::TrustedHead latest_head(chain::ChainClient& l1) {
     return chain::TrustedHead{header.number, jsonrpc::compute_hash(header), "the test's own L1 endpoint"};
 }
 
+// The first check that finds the message anchored, asking every 100 ms for 10 s; until then each
+// answer must say "not yet", nothing worse.
+template <typename Ask>
+std::optional<relayer::LightClientCheck> first_anchored(Ask ask) {
+    for (int i = 0; i < 100; ++i) {
+        auto r = ask();
+        if (r) return *r;
+        INFO(r.error().message);
+        REQUIRE(r.error().not_yet);
+        std::this_thread::sleep_for(100ms);
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 TEST_CASE("OP Stack evidence for a devnet margin move: valid, final after the window, refused when forged",
@@ -42,17 +56,8 @@ TEST_CASE("OP Stack evidence for a devnet margin move: valid, final after the wi
     config.policy = {1, window, finality::Level::kAnchored};
 
     // The proposer posts an output covering the block within a few seconds.
-    std::optional<relayer::LightClientCheck> check;
-    for (int i = 0; i < 100; ++i) {
-        auto r = relayer::check_opstack_message(*l1, *l2, config, latest_head(*l1), id, block);
-        if (r) {
-            check = *r;
-            break;
-        }
-        INFO(r.error().message);
-        REQUIRE(r.error().not_yet);
-        std::this_thread::sleep_for(100ms);
-    }
+    const auto check = first_anchored(
+        [&] { return relayer::check_opstack_message(*l1, *l2, config, latest_head(*l1), id, block); });
     REQUIRE(check);
     INFO(client::to_string(check->result.verdict));
     REQUIRE(check->result.verdict == client::Verdict::kValid);
@@ -137,17 +142,8 @@ TEST_CASE("ZK evidence for a devnet margin move: final once its batch is, refuse
 
     // The proposer finalizes a batch covering the block within a few seconds; then the message is
     // final at once (no window: the batch's validity proof stands behind the root).
-    std::optional<relayer::LightClientCheck> check;
-    for (int i = 0; i < 100; ++i) {
-        auto r = relayer::check_zk_message(*l1, *l2, config, latest_head(*l1), id, block);
-        if (r) {
-            check = *r;
-            break;
-        }
-        INFO(r.error().message);
-        REQUIRE(r.error().not_yet);
-        std::this_thread::sleep_for(100ms);
-    }
+    const auto check = first_anchored(
+        [&] { return relayer::check_zk_message(*l1, *l2, config, latest_head(*l1), id, block); });
     REQUIRE(check);
     INFO(client::to_string(check->result.verdict));
     REQUIRE(check->result.verdict == client::Verdict::kValid);

@@ -125,6 +125,12 @@ class LightClientVerifier {
     std::optional<std::pair<Hash, uint64_t>> covered_;
 };
 
+// The validator's hint of the ids it asks about next, kept in an evidence cache's records.
+template <typename Cache>
+ExpectHint expect_into(std::shared_ptr<Cache> cache) {
+    return [cache](std::span<const Hash> ids) { cache->records.expected.assign(ids.begin(), ids.end()); };
+}
+
 }  // namespace
 
 namespace {
@@ -190,9 +196,7 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
             op.mailbox = mailbox;
             op.policy = {chain.confirmations, chain.finalization_period_seconds, finality::Level::kAnchored};
             auto cache = std::make_shared<OutputEvidenceCache>();
-            expect = [cache](std::span<const Hash> ids) {
-                cache->records.expected.assign(ids.begin(), ids.end());
-            };
+            expect = expect_into(cache);
             verifier = std::make_shared<LightClientVerifier>(
                 l1, op.oracle, "latestBlockNumber()",
                 [&l1, &l2, op, cache](const chain::TrustedHead& head, const Hash& id, uint64_t block) {
@@ -205,9 +209,7 @@ int run_validator(const ValidatorConfig& config, const PrivateKey& key, const lo
             zk.anchor = {"zk rollup", *chain.zk_rollup, u256(chain.finalized_state_roots_slot)};
             zk.mailbox = mailbox;
             auto cache = std::make_shared<BatchEvidenceCache>();
-            expect = [cache](std::span<const Hash> ids) {
-                cache->records.expected.assign(ids.begin(), ids.end());
-            };
+            expect = expect_into(cache);
             verifier = std::make_shared<LightClientVerifier>(
                 l1, zk.anchor.contract, "lastFinalizedBlock()",
                 [&l1, &l2, zk, cache](const chain::TrustedHead& head, const Hash& id, uint64_t block) {

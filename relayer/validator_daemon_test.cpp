@@ -60,6 +60,15 @@ std::string validator_yaml(const json::object& manifest, const std::string& key_
     return y.str();
 }
 
+// The checkpoint at `path` once the validator serves it, asking every 100 ms for 20 s.
+std::optional<json::object> served(httplib::Client& api, const std::string& path) {
+    for (int i = 0; i < 200; ++i) {
+        if (const auto r = api.Get(path); r && r->status == 200) return json::parse(r->body).as_object();
+        std::this_thread::sleep_for(100ms);
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -102,15 +111,7 @@ TEST_CASE(
     const uint64_t window = chains[1].at("finalization_period_seconds").to_number<uint64_t>();
     REQUIRE(l1->request(chain::RpcCall{"evm_increaseTime", json::array{window + 2}}));
     REQUIRE(l1->request(chain::RpcCall{"evm_mine", {}}));
-    std::optional<json::object> checkpoint;
-    for (int i = 0; i < 200 && !checkpoint; ++i) {
-        const auto r = api.Get("/checkpoints/901/0");
-        if (r && r->status == 200) {
-            checkpoint = json::parse(r->body).as_object();
-        } else {
-            std::this_thread::sleep_for(100ms);
-        }
-    }
+    const auto checkpoint = served(api, "/checkpoints/901/0");
     INFO(log_text());
     REQUIRE(checkpoint);
     CHECK(text(checkpoint->at("message_id")) == to_hex(id));
@@ -140,15 +141,7 @@ TEST_CASE(
     // 902 is ZK style: its message is signed as soon as a finalized batch covers its block, with
     // no window (L1 time is not moved for it).
     const Hash back = devnet.move_margin(3, 902, 901).id;
-    std::optional<json::object> zk_checkpoint;
-    for (int i = 0; i < 200 && !zk_checkpoint; ++i) {
-        const auto r = api.Get("/checkpoints/902/0");
-        if (r && r->status == 200) {
-            zk_checkpoint = json::parse(r->body).as_object();
-        } else {
-            std::this_thread::sleep_for(100ms);
-        }
-    }
+    const auto zk_checkpoint = served(api, "/checkpoints/902/0");
     INFO(log_text());
     REQUIRE(zk_checkpoint);
     CHECK(text(zk_checkpoint->at("message_id")) == to_hex(back));
